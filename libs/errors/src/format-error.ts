@@ -1,0 +1,76 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { DomainError } from './domain-error.js';
+import { ErrorCode, isErrorCode } from './error-codes.js';
+
+export interface FormatErrorOptions {
+  /** Development only: keep stack traces and internal messages. */
+  exposeInternals: boolean;
+  /** Called with every unexpected error, for the logs. */
+  onInternalError?: (error: unknown) => void;
+}
+
+const GRAPHQL_VALIDATION_CODES: Record<string, ErrorCode> = {
+  GRAPHQL_PARSE_FAILED: ErrorCode.BAD_USER_INPUT,
+  GRAPHQL_VALIDATION_FAILED: ErrorCode.BAD_USER_INPUT,
+  BAD_REQUEST: ErrorCode.BAD_USER_INPUT,
+  PERSISTED_QUERY_NOT_FOUND: ErrorCode.BAD_USER_INPUT,
+  PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_USER_INPUT,
+  OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
+};
+
+function originalOf(error: unknown): unknown {
+  let current = error;
+  // Apollo and graphql-js wrap resolver errors; the domain error is the innermost `originalError`.
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+/**
+ * The one place where errors become what clients see. Domain errors keep their message and code;
+ * GraphQL's own validation errors become BAD_USER_INPUT; anything else is INTERNAL_SERVER_ERROR with a
+ * neutral message, no stack and no SQL, unless `exposeInternals` (development).
+ */
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: FormatErrorOptions,
+): GraphQLFormattedError {
+  const original = originalOf(error);
+  const { stacktrace: _stack, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const withStack = (ext: Record<string, unknown>) =>
+    options.exposeInternals && _stack ? { ...ext, stacktrace: _stack } : ext;
+
+  if (original instanceof DomainError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: withStack({
+        ...original.extensions,
+        code: original.code,
+        ...(original.field ? { field: original.field } : {}),
+      }),
+    };
+  }
+
+  const code = extensions.code;
+  if (typeof code === 'string' && GRAPHQL_VALIDATION_CODES[code]) {
+    return { ...formatted, extensions: withStack({ ...extensions, code: GRAPHQL_VALIDATION_CODES[code] }) };
+  }
+  // Errors that already carry a contract code (from a subgraph, forwarded by the gateway) pass as they are.
+  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    return { ...formatted, extensions: withStack(extensions) };
+  }
+
+  options.onInternalError?.(original ?? error);
+  if (options.exposeInternals) {
+    return { ...formatted, extensions: withStack({ ...extensions, code: ErrorCode.INTERNAL_SERVER_ERROR }) };
+  }
+  return {
+    message: 'Internal server error.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './error-codes.js';
+export * from './domain-error.js';
+export * from './format-error.js';

@@ -1,0 +1,3 @@
+export * from './caller.js';
+export * from './identity-header.js';
+export * from './identity.nest.js';
