@@ -1,0 +1,4 @@
+export * from './database-url.js';
+export * from './open-database.js';
+export * from './search-text.js';
+export * from './test-database.js';

@@ -1,0 +1,2 @@
+export * from './vocabulary.js';
+export * as validate from './validation.js';

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** One JSON logger per process; secrets never reach the logs (see `redact`). */
+export function createLogger(service: string, level: string = 'info', options: LoggerOptions = {}): Logger {
+  return pino({
+    name: service,
+    level,
+    base: { service },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'refreshToken', '*.refreshToken', 'authorization', '*.authorization', 'req.headers.authorization', 'req.headers["x-api-key"]'],
+      censor: '[redacted]',
+    },
+    ...options,
+  });
+}
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The gateway's request id when it is a sane token, else a fresh one. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}

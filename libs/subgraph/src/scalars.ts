@@ -1,0 +1,77 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+
+const PARIS = 'Europe/Paris';
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function badScalar(name: string, message: string): GraphQLError {
+  return new GraphQLError(`${name}: ${message}`, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+const parisParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: PARIS,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** `2026-03-29T10:00:00+02:00`: the instant as French users read it, with its offset. */
+export function formatParisDateTime(date: Date): string {
+  const parts = Object.fromEntries(parisParts.formatToParts(date).map((p) => [p.type, p.value]));
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const offsetMinutes = Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
+}
+
+export function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string' || !ISO_WITH_OFFSET.test(value)) {
+    throw badScalar('DateTime', 'expected an ISO 8601 date-time with an offset, e.g. 2026-11-26T18:00:00+01:00');
+  }
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw badScalar('DateTime', `${value} is not a real date-time`);
+  return date;
+}
+
+export function parseIsoDate(value: unknown): string {
+  const match = typeof value === 'string' ? ISO_DATE.exec(value) : null;
+  if (!match) throw badScalar('Date', 'expected a date as YYYY-MM-DD');
+  const [, y, m, d] = match.map(Number);
+  const date = new Date(Date.UTC(y!, m! - 1, d!));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m! - 1 || date.getUTCDate() !== d) {
+    throw badScalar('Date', `${String(value)} is not a real date`);
+  }
+  return value as string;
+}
+
+function literal(ast: ValueNode, name: string): string {
+  if (ast.kind !== Kind.STRING) throw badScalar(name, 'expected a string');
+  return ast.value;
+}
+
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: 'DateTime',
+  description: 'ISO 8601 date-time with offset, shown in Europe/Paris time, e.g. 2026-11-26T18:00:00+01:00',
+  serialize: (value) => {
+    const date = value instanceof Date ? value : new Date(value as string);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date');
+    return formatParisDateTime(date);
+  },
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(literal(ast, 'DateTime')),
+});
+
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: 'Date',
+  description: 'A calendar date, YYYY-MM-DD',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseIsoDate(value)),
+  parseValue: parseIsoDate,
+  parseLiteral: (ast) => parseIsoDate(literal(ast, 'Date')),
+});
+

@@ -1,0 +1,126 @@
+import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import type { NextFunction, Request, Response } from 'express';
+import { graphql } from 'graphql';
+import { REQUEST_ID_HEADER, requireSignedIdentity } from '@pdn/identity';
+import { requestIdFrom, type Logger } from '@pdn/logging';
+
+export interface SubgraphStartOptions {
+  name: string;
+  host: string;
+  port: number;
+  identitySigningKey: string;
+  logger: Logger;
+  /** Throws when the subgraph cannot serve (its database unreachable): drives GET /readyz. */
+  readiness: () => Promise<void>;
+}
+
+export interface RunningSubgraph {
+  app: INestApplication;
+  /** http://host:port/graphql */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Nest's own log lines go to the process's pino logger. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string) {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string) {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string) {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string) {
+    this.logger.trace({ context }, String(message));
+  }
+}
+
+function requestLogging(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.on('finish', () => {
+      logger.info(
+        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * Starts a NestJS federation subgraph the same way for every service: signed identity required on
+ * /graphql, liveness at /healthz, readiness (database reachable) at /readyz, one log line per request
+ * with the gateway's request id, and a close() that drains in-flight requests.
+ */
+export async function startSubgraph(appModule: Type<unknown> | DynamicModule, options: SubgraphStartOptions): Promise<RunningSubgraph> {
+  const app = await NestFactory.create(appModule, { logger: new PinoNestLogger(options.logger), abortOnError: false });
+  const http = app.getHttpAdapter().getInstance() as import('express').Express;
+  http.disable('x-powered-by');
+  app.use(requestLogging(options.logger));
+  http.get('/healthz', (_req: Request, res: Response) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  http.get('/readyz', (_req: Request, res: Response) => {
+    options
+      .readiness()
+      .then(() => res.json({ status: 'ready', service: options.name }))
+      .catch((error: unknown) => {
+        options.logger.warn({ err: error }, 'not ready');
+        res.status(503).json({ status: 'unavailable', service: options.name });
+      });
+  });
+  app.use('/graphql', requireSignedIdentity(options.identitySigningKey));
+  await app.listen(options.port, options.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${options.host}:${address.port}/graphql`;
+  options.logger.info({ url }, `${options.name} subgraph listening`);
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    close: () => (closing ??= app.close()),
+  };
+}
+
+/** The subgraph's federation SDL, from code: the app is initialised but never listens. */
+export async function printSubgraphSdl(appModule: Type<unknown> | DynamicModule): Promise<string> {
+  const app = await NestFactory.create(appModule, { logger: false, abortOnError: false });
+  try {
+    await app.init();
+    const { schema } = app.get(GraphQLSchemaHost);
+    const result = await graphql({ schema, source: '{ _service { sdl } }' });
+    if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('\n'));
+    return (result.data as { _service: { sdl: string } })._service.sdl;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Closes on SIGINT/SIGTERM once, then exits. */
+export function closeOnSignals(close: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      close()
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        });
+    });
+  }
+}

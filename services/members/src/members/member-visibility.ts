@@ -1,0 +1,32 @@
+import type { FieldMiddleware, MiddlewareContext } from '@nestjs/graphql';
+import { coordinates, type Caller, type SubgraphContext } from '@pdn/identity';
+
+/**
+ * The directory's visibility layers (domain.md):
+ *  - PUBLIC: anyone, partners and anonymous callers included (only ACTIVE members are listed to them);
+ *  - NETWORK: signed-in members of the network, who see professional contact details;
+ *  - PRIVATE: the member, the coordinators of their département, admins.
+ * Fields declare their layer once (`visibleTo(...)`); the field middleware applies it wherever the field
+ * is resolved, in queries and in federation's `_entities` alike, and hides it as null.
+ */
+export type Visibility = 'PUBLIC' | 'NETWORK' | 'PRIVATE';
+
+export interface MemberVisibilitySubject {
+  id: string;
+  department: string;
+}
+
+export function canSee(caller: Caller, member: MemberVisibilitySubject, level: Visibility): boolean {
+  if (level === 'PUBLIC') return true;
+  if (caller.kind !== 'member') return false;
+  if (caller.memberId === member.id || coordinates(caller, member.department)) return true;
+  if (level === 'NETWORK') return caller.status === 'ACTIVE' || caller.status === 'CANDIDATE';
+  return false;
+}
+
+export function visibleTo(level: Exclude<Visibility, 'PUBLIC'>): FieldMiddleware {
+  return async (ctx: MiddlewareContext<MemberVisibilitySubject, SubgraphContext>, next) => {
+    if (!canSee(ctx.context.caller, ctx.source, level)) return null;
+    return next();
+  };
+}

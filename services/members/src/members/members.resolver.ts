@@ -1,0 +1,98 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { MemberStatus } from '@pdn/domain';
+import { CurrentCaller, RequireMember, RequireRole, type Caller } from '@pdn/identity';
+import type { MemberRow } from '../db/members.tables.js';
+import { Structure } from '../structures/structure.model.js';
+import { CorrectMemberInput, MemberFilter, UpdateProfileInput } from './member.input.js';
+import { Member, MemberConnection, StatusChange } from './member.model.js';
+import { MembersService } from './members.service.js';
+import type { StatusChangeRow } from './members.repository.js';
+
+@Resolver(() => Member)
+export class MembersResolver {
+  constructor(private readonly members: MembersService) {}
+
+  @Query(() => Member, { nullable: true, description: 'The signed-in member; null when anonymous' })
+  me(@CurrentCaller() caller: Caller) {
+    return this.members.me(caller);
+  }
+
+  @Query(() => Member, { nullable: true, description: 'Null when the member does not exist or is not visible to the caller' })
+  member(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
+    return this.members.get(caller, id);
+  }
+
+  @Query(() => MemberConnection)
+  members(
+    @CurrentCaller() caller: Caller,
+    @Args('filter', { type: () => MemberFilter, nullable: true }) filter: MemberFilter | null,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return this.members.list(caller, filter, first, after);
+  }
+
+  @Mutation(() => Member)
+  @RequireMember()
+  updateMyProfile(@CurrentCaller() caller: Caller, @Args('input') input: UpdateProfileInput) {
+    return this.members.updateMyProfile(caller, input);
+  }
+
+  @Mutation(() => Member, { description: 'Coordinators: rectify what a member cannot change themselves' })
+  @RequireRole('COORDINATOR')
+  correctMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string, @Args('input') input: CorrectMemberInput) {
+    return this.members.correctMember(caller, id, input);
+  }
+
+  @Mutation(() => Member)
+  @RequireMember()
+  acceptCharter(@CurrentCaller() caller: Caller, @Args('version') version: string) {
+    return this.members.acceptCharter(caller, version);
+  }
+
+  @Mutation(() => Member, { description: 'Coordinators of the member\'s département' })
+  @RequireRole('COORDINATOR')
+  setMemberStatus(
+    @CurrentCaller() caller: Caller,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('status', { type: () => MemberStatus }) status: MemberStatus,
+    @Args('reason') reason: string,
+  ) {
+    return this.members.setStatus(caller, id, status, reason);
+  }
+
+  @ResolveField(() => Structure, { nullable: true })
+  structure(@Parent() member: MemberRow) {
+    return this.members.loadStructure(member.structureId);
+  }
+
+  @ResolveField(() => [StatusChange], { description: 'The member and their coordinators; empty for others' })
+  statusHistory(@CurrentCaller() caller: Caller, @Parent() member: MemberRow) {
+    return this.members.statusHistory(caller, member);
+  }
+
+  @ResolveReference()
+  resolveReference(reference: { id: string }) {
+    return this.members.reference(reference.id);
+  }
+}
+
+@Resolver(() => StatusChange)
+export class StatusChangeResolver {
+  constructor(private readonly members: MembersService) {}
+
+  @ResolveField(() => MemberStatus, { nullable: true })
+  from(@Parent() change: StatusChangeRow) {
+    return change.fromStatus;
+  }
+
+  @ResolveField(() => MemberStatus)
+  to(@Parent() change: StatusChangeRow) {
+    return change.toStatus;
+  }
+
+  @ResolveField(() => Member, { nullable: true })
+  by(@Parent() change: StatusChangeRow) {
+    return this.members.loadMember(change.byMemberId);
+  }
+}

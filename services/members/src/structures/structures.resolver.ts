@@ -1,0 +1,57 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { CurrentCaller, RequireRole, type Caller } from '@pdn/identity';
+import type { StructureRow } from '../db/members.tables.js';
+import { MemberConnection } from '../members/member.model.js';
+import { MembersService } from '../members/members.service.js';
+import { CreateStructureInput, StructureFilter, UpdateStructureInput } from './structure.input.js';
+import { Structure, StructureConnection } from './structure.model.js';
+import { StructuresService } from './structures.service.js';
+
+@Resolver(() => Structure)
+export class StructuresResolver {
+  constructor(
+    private readonly structures: StructuresService,
+    private readonly members: MembersService,
+  ) {}
+
+  @Query(() => Structure, { nullable: true })
+  structure(@Args('id', { type: () => ID }) id: string) {
+    return this.structures.get(id);
+  }
+
+  @Query(() => StructureConnection)
+  structures(
+    @Args('filter', { type: () => StructureFilter, nullable: true }) filter: StructureFilter | null,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return this.structures.list(filter, first, after);
+  }
+
+  @Mutation(() => Structure, { description: 'Coordinators of the département' })
+  @RequireRole('COORDINATOR')
+  createStructure(@CurrentCaller() caller: Caller, @Args('input') input: CreateStructureInput) {
+    return this.structures.create(caller, input);
+  }
+
+  @Mutation(() => Structure, { description: 'Coordinators of the structure\'s département' })
+  @RequireRole('COORDINATOR')
+  updateStructure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateStructureInput) {
+    return this.structures.update(caller, id, input);
+  }
+
+  @ResolveField(() => MemberConnection, { description: 'The members of this structure the caller may see' })
+  members(
+    @CurrentCaller() caller: Caller,
+    @Parent() structure: StructureRow,
+    @Args('first', { type: () => Int, nullable: true }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ) {
+    return this.members.list(caller, { structureId: structure.id }, first, after);
+  }
+
+  @ResolveReference()
+  resolveReference(reference: { id: string }) {
+    return this.structures.get(reference.id);
+  }
+}
