@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@pdn/database';
 import { MEMBERS_DATABASE, type MembersDatabase } from '../common/tokens.js';
 import { members, refreshTokens, sessions, type MemberRow, type MembersSchema } from '../db/members.tables.js';
+import { secretSafe } from './query-errors.js';
 
 /** The database or a transaction on it: repository methods take one to join the caller's transaction. */
 export type Executor = Db<MembersSchema>;
@@ -70,7 +71,7 @@ export class AuthRepository {
     expiresAt: Date,
     tx: Executor = this.db,
   ): Promise<void> {
-    await tx.insert(refreshTokens).values({ sessionId, tokenHash, createdAt: now, expiresAt });
+    await secretSafe(() => tx.insert(refreshTokens).values({ sessionId, tokenHash, createdAt: now, expiresAt }));
   }
 
   /**
@@ -79,18 +80,22 @@ export class AuthRepository {
    * rotated_at set).
    */
   async claimRefreshToken(tokenHash: string, now: Date, tx: Executor = this.db): Promise<RefreshTokenRow | undefined> {
-    const [row] = await tx
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(
-        and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, now)),
-      )
-      .returning();
+    const [row] = await secretSafe(() =>
+      tx
+        .update(refreshTokens)
+        .set({ rotatedAt: now })
+        .where(
+          and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, now)),
+        )
+        .returning(),
+    );
     return row;
   }
 
   async findRefreshToken(tokenHash: string, tx: Executor = this.db): Promise<RefreshTokenRow | undefined> {
-    const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+    const [row] = await secretSafe(() =>
+      tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1),
+    );
     return row;
   }
 }

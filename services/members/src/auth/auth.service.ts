@@ -4,7 +4,7 @@ import { CLOCK, MEMBERS_SETTINGS, type Clock } from '../common/tokens.js';
 import type { MemberRow } from '../db/members.tables.js';
 import type { MembersSettings } from '../members.config.js';
 import { AuthRepository, type Executor } from './auth.repository.js';
-import { AUTH_LOGGER, type AuthLogger } from './auth.tokens.js';
+import { AUTH_LOG, type AuthLogger } from './auth.tokens.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { newSecretToken, secretTokenHash } from './secret-tokens.js';
@@ -43,7 +43,7 @@ export class AuthService {
     private readonly signer: TokenSigner,
     @Inject(MEMBERS_SETTINGS) private readonly settings: MembersSettings,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(AUTH_LOGGER) private readonly logger: AuthLogger,
+    @Inject(AUTH_LOG) private readonly logger: AuthLogger,
   ) {}
 
   async login(emailInput: string, password: string): Promise<AuthResult> {

@@ -1,0 +1,16 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+
+@ObjectType({ description: 'An invitation to join the network. Its token is shown this once, to the inviting coordinator.' })
+export class Invitation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  email!: string;
+
+  @Field({ description: 'One-time secret for acceptInvitation; only its hash is kept.' })
+  token!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+}
