@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import * as fixture from './__fixtures__/places.schema.js';
-import { databaseConnectionFor } from './database-url.js';
+import { databaseConnectionFor, databaseUrlFor } from './database-url.js';
 import { IN_MEMORY, openDatabase, type Database, type Db } from './open-database.js';
 import { normalizeForSearch, toPrefixTsQuery } from './search-text.js';
 import { createServerDatabase, createTestDatabase, dropServerDatabase, type TestDatabase } from './test-database.js';
@@ -267,6 +267,25 @@ withServer('openDatabase on a PostgreSQL server', () => {
     }
   });
 
+  it('should infer the schema when the URL given is the shared DATABASE_URL', async () => {
+    const url = await emptyDatabase();
+    const saved = { shared: process.env['DATABASE_URL'], own: process.env['FEED_DATABASE_URL'] };
+    process.env['DATABASE_URL'] = url;
+    delete process.env['FEED_DATABASE_URL'];
+    try {
+      const feed = track(
+        await openDatabase({ service: 'feed', url: databaseUrlFor('feed')!, migrationsFolder, schema: fixture }),
+      );
+      await addPlace(feed.db, 'Vic-Fezensac');
+      expect(await journalLength(feed.db, 'feed')).toBe(1);
+      const rows = await feed.db.select({ schema: sql<string>`current_schema()` }).from(fixture.places);
+      expect(rows).toEqual([{ schema: 'feed' }]);
+    } finally {
+      restore('DATABASE_URL', saved.shared);
+      restore('FEED_DATABASE_URL', saved.own);
+    }
+  });
+
   it('should survive the server dropping its idle connections and reconnect on the next query', async () => {
     const url = await emptyDatabase();
     const lost: unknown[] = [];
@@ -305,4 +324,9 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+function restore(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }

@@ -9,7 +9,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } fro
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import { assertServiceName } from './database-url.js';
+import { assertServiceName, databaseConnectionFor } from './database-url.js';
 
 /** The drizzle database a service's repositories receive, whichever engine runs underneath. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
@@ -25,13 +25,21 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown> = R
   /** postgres://… URL of a server database; when absent the service runs on embedded PGlite. */
   url?: string;
   /**
-   * Confines the service to this PostgreSQL schema on a server database that other services share
-   * (`databaseConnectionFor` sets it when the URL came from DATABASE_URL). Ignored on PGlite, where
-   * every service has a folder of its own.
+   * Confines the service to this PostgreSQL schema on a server database that other services share.
+   * When omitted it is inferred: a `url` equal to the shared DATABASE_URL (with no
+   * `<SERVICE>_DATABASE_URL` set) means the schema named after the service, so
+   * `url: databaseUrlFor(service)` alone does the right thing. Ignored on PGlite, where every service
+   * has a folder of its own.
    */
   pgSchema?: string;
   /** PGlite folder; default `<cwd>/.data/<service>`; 'memory://' keeps everything in memory. */
   dataDir?: string;
+  /**
+   * PGlite only: start from this data-directory dump (`PGlite.dumpDataDir`) instead of an empty
+   * cluster. Skips initdb, which is most of PGlite's 2 s start; `createTestDatabase` uses it to clone
+   * an already migrated database for every test.
+   */
+  pgliteSnapshot?: Blob;
   /** Absolute path of a drizzle-kit migrations folder (SQL files + meta/_journal.json). */
   migrationsFolder: string;
   /** The service's drizzle tables and relations, for `db.query`. */
@@ -39,6 +47,11 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown> = R
   /** Maximum connections of the pg pool; default 10. */
   poolSize?: number;
   log?: DatabaseLog;
+  /**
+   * Called with every SQL statement the service's queries send (not migrations): tests count
+   * statements with it to catch N+1 patterns.
+   */
+  onQuery?: (sql: string) => void;
 }
 
 export interface Database<TSchema extends Record<string, unknown> = Record<string, unknown>> {
@@ -71,7 +84,16 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 ): Promise<Database<TSchema>> {
   assertServiceName(options.service);
   if (options.pgSchema !== undefined) assertServiceName(options.pgSchema);
-  return options.url ? openPostgres(options, options.url) : openPglite(options);
+  // Fails fast on a wrong folder or a journal entry without its SQL file, before any engine starts.
+  readMigrationFiles({ migrationsFolder: options.migrationsFolder });
+  const { url } = options;
+  if (!url) return openPglite(options);
+  return openPostgres({ ...options, url, pgSchema: options.pgSchema ?? sharedSchemaFor(options.service, url) });
+}
+
+function sharedSchemaFor(service: string, url: string): string | undefined {
+  const fromEnvironment = databaseConnectionFor(service);
+  return fromEnvironment.url === url.trim() ? fromEnvironment.pgSchema : undefined;
 }
 
 async function openPglite<TSchema extends Record<string, unknown>>(
@@ -85,10 +107,13 @@ async function openPglite<TSchema extends Record<string, unknown>>(
 
   // One PGlite instance per folder and process: PGlite is single-user Postgres, it takes no lock on
   // the folder, so two processes pointed at the same `.data/<service>` would corrupt it.
-  const client = inMemory ? new PGlite() : new PGlite(path.resolve(dataDir));
+  const client = new PGlite({
+    dataDir: inMemory ? undefined : path.resolve(dataDir),
+    loadDataDir: options.pgliteSnapshot,
+  });
   try {
     await client.waitReady;
-    const db = drizzlePglite(client, { schema: options.schema });
+    const db = drizzlePglite(client, { schema: options.schema, logger: queryLogger(options.onQuery) });
     const query: RawQuery = async (text, params) => (await client.query<Record<string, unknown>>(text, params)).rows;
     const applied = await countingApplied(query, DEFAULT_MIGRATIONS_SCHEMA, () =>
       migratePglite(db, { migrationsFolder: options.migrationsFolder }),
@@ -108,12 +133,11 @@ async function openPglite<TSchema extends Record<string, unknown>>(
 }
 
 async function openPostgres<TSchema extends Record<string, unknown>>(
-  options: OpenDatabaseOptions<TSchema>,
-  url: string,
+  options: OpenDatabaseOptions<TSchema> & { url: string },
 ): Promise<Database<TSchema>> {
   const log = options.log ?? (() => {});
   const started = Date.now();
-  const { service, pgSchema } = options;
+  const { service, pgSchema, url } = options;
   const connectionString = pgSchema ? withSearchPath(url, pgSchema) : url;
   const target = describeTarget(url);
 
@@ -133,7 +157,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     log('idle database connection lost', { service, target, error: error.message });
   });
 
-  const db = drizzleNodePg(pool, { schema: options.schema });
+  const db = drizzleNodePg(pool, { schema: options.schema, logger: queryLogger(options.onQuery) });
   log('database ready', {
     service,
     kind: 'postgres',
@@ -270,4 +294,8 @@ function describeTarget(url: string): string {
   } catch {
     return 'postgres';
   }
+}
+
+function queryLogger(onQuery: ((sql: string) => void) | undefined) {
+  return onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
 }
