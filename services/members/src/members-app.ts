@@ -9,6 +9,10 @@ import { startSubgraph, subgraphGraphqlModule, type RunningSubgraph } from '@pdn
 import { CLOCK, MEMBERS_DATABASE, MEMBERS_SETTINGS, systemClock, type Clock, type MembersDatabase } from './common/tokens.js';
 import { membersSchema } from './db/members.tables.js';
 import { DirectoryModule } from './directory.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { AUTH_LOGGER } from './auth/auth.tokens.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
 import type { MembersSettings } from './members.config.js';
 
 /** Committed SQL migrations; the same path from src/ (tests) and dist/ (runtime). */
@@ -36,8 +40,9 @@ export function createMembersModule(deps: MembersAppDeps): DynamicModule {
       { provide: MEMBERS_DATABASE, useValue: deps.database },
       { provide: MEMBERS_SETTINGS, useValue: deps.settings },
       { provide: CLOCK, useValue: deps.clock ?? systemClock },
+      { provide: AUTH_LOGGER, useValue: deps.logger },
     ],
-    exports: [MEMBERS_DATABASE, MEMBERS_SETTINGS, CLOCK],
+    exports: [MEMBERS_DATABASE, MEMBERS_SETTINGS, CLOCK, AUTH_LOGGER],
   };
   return {
     module: MembersAppModule,
@@ -45,6 +50,8 @@ export function createMembersModule(deps: MembersAppDeps): DynamicModule {
       infrastructure,
       subgraphGraphqlModule({ exposeInternals: deps.settings.NODE_ENV === 'development', logger: deps.logger }),
       DirectoryModule,
+      AuthModule,
+      InvitationsModule,
     ],
     providers: [{ provide: APP_GUARD, useClass: RolesGuard }],
   };
@@ -70,6 +77,7 @@ export async function startMembers(settings: MembersSettings, options: StartMemb
       schema: membersSchema,
       log: (msg, extra) => logger.info(extra ?? {}, msg),
     }));
+  await ensureFirstAdmin(database.db, settings, logger);
   const running = await startSubgraph(createMembersModule({ database, settings, logger, clock: options.clock }), {
     name: 'members',
     host: settings.MEMBERS_HOST,

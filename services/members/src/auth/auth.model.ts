@@ -1,4 +1,5 @@
 import { Field, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@pdn/subgraph';
 import { Member } from '../members/member.model.js';
 import type { MemberRow } from '../db/members.tables.js';
 
@@ -10,7 +11,7 @@ export class AuthPayload {
   @Field({ description: 'One-time token for refreshSession; each use returns a new one.' })
   refreshToken!: string;
 
-  @Field(() => Date, { description: 'When the access token expires.' })
+  @Field(() => DateTimeScalar, { description: 'When the access token expires.' })
   expiresAt!: Date;
 
   @Field(() => Member)

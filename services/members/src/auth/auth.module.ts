@@ -5,18 +5,19 @@ import type { MembersSettings } from '../members.config.js';
 import { AuthRepository } from './auth.repository.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
-import { AUTH_LOG, AUTH_LOGGER, SIGNING_KEY, SIGNING_KEY_SOURCE, type AuthLogger } from './auth.tokens.js';
+import { AUTH_LOG, AUTH_LOGGER, KEY_SOURCE_IN_USE, SIGNING_KEY_SOURCE, type AuthLogger } from './auth.tokens.js';
 import { JwksController } from './jwks.controller.js';
 import { LoginThrottle } from './login-throttle.js';
 import { signingKeySourceFromSettings, type SigningKeySource } from './signing-key.js';
 import { TokenSigner } from './token-signer.js';
 
-const signingKey: Provider = {
-  provide: SIGNING_KEY,
+const keySource: Provider = {
+  provide: KEY_SOURCE_IN_USE,
   inject: [MEMBERS_SETTINGS, { token: SIGNING_KEY_SOURCE, optional: true }],
-  // Loaded once at start: a bad JWT_PRIVATE_KEY stops the service before it serves anything.
-  useFactory: (settings: MembersSettings, source?: SigningKeySource) =>
-    (source ?? signingKeySourceFromSettings(settings)).load(),
+  // A bad JWT_PRIVATE_KEY (or none in production) stops the service at start; a development key file
+  // is only read or created when the first token is signed.
+  useFactory: (settings: MembersSettings, source?: SigningKeySource): SigningKeySource =>
+    source ?? signingKeySourceFromSettings(settings),
 };
 
 const authLog: Provider = {
@@ -32,7 +33,7 @@ const authLog: Provider = {
  */
 @Module({
   controllers: [JwksController],
-  providers: [signingKey, authLog, AuthRepository, LoginThrottle, TokenSigner, AuthService, AuthResolver],
+  providers: [keySource, authLog, AuthRepository, LoginThrottle, TokenSigner, AuthService, AuthResolver],
   exports: [AuthService, TokenSigner, AUTH_LOG],
 })
 export class AuthModule {}

@@ -1,4 +1,6 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Member } from '../members/member.model.js';
+import { viewedBySelf } from '../members/member-visibility.js';
 import { AuthPayload } from './auth.model.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 
@@ -21,5 +23,10 @@ export class AuthResolver {
   @Mutation(() => Boolean, { description: "Ends the refresh token's session. Always true." })
   logout(@Args('refreshToken') refreshToken: string): Promise<boolean> {
     return this.auth.logout(refreshToken);
+  }
+
+  @ResolveField(() => Member, { description: 'The signed-in member, who sees their own record in full' })
+  member(@Parent() payload: AuthResult) {
+    return viewedBySelf(payload.member);
   }
 }

@@ -12,7 +12,7 @@ export class JwksController {
 
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  jwks(): JSONWebKeySet {
+  jwks(): Promise<JSONWebKeySet> {
     return this.signer.jwks();
   }
 }

@@ -1,7 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { ConfigError } from '@pdn/config';
 import type { MembersSettings } from '../members.config.js';
 
@@ -13,7 +13,10 @@ export interface SigningKey {
   kid: string;
 }
 
-/** Where the signing key comes from: the environment, a file in the data folder, or memory (tests). */
+/**
+ * Where the signing key comes from: the environment, a file in the data folder, or memory (tests).
+ * `load` is called on first use, not at start, so that printing the schema touches no file.
+ */
 export interface SigningKeySource {
   readonly description: string;
   load(): Promise<SigningKey>;
@@ -22,7 +25,7 @@ export interface SigningKeySource {
 export const SIGNING_KEY_FILE = 'jwt-signing-key.pem';
 
 /** Reads a PKCS#8 PEM Ed25519 private key; `origin` names where it came from in error messages. */
-export async function signingKeyFromPem(pem: string, origin = 'JWT_PRIVATE_KEY'): Promise<SigningKey> {
+export function signingKeyFromPem(pem: string, origin = 'JWT_PRIVATE_KEY'): SigningKey {
   let privateKey: KeyObject;
   try {
     // Environments often carry a PEM on one line with literal "\n".
@@ -35,45 +38,42 @@ export async function signingKeyFromPem(pem: string, origin = 'JWT_PRIVATE_KEY')
       { variable: origin, message: `must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'a symmetric key'}` },
     ]);
   }
-  return signingKeyFromKeyObject(privateKey);
-}
-
-async function signingKeyFromKeyObject(privateKey: KeyObject): Promise<SigningKey> {
-  const { kty, crv, x } = createPublicKey(privateKey).export({ format: 'jwk' });
-  const bare: JWK = { kty, crv, x };
-  // The RFC 7638 thumbprint: the same key always gets the same kid, on every replica.
-  const kid = await calculateJwkThumbprint(bare, 'sha256');
-  return { privateKey, kid, publicJwk: { ...bare, kid, alg: 'EdDSA', use: 'sig' } };
+  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  // The RFC 7638 thumbprint (required members, sorted, no spaces): the same key gets the same kid on
+  // every replica and after every restart.
+  const kid = createHash('sha256').update(JSON.stringify({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
+  return { privateKey, kid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' } };
 }
 
 function generatePem(): string {
   return generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
-/** The key given in the environment. */
-export function pemSigningKeySource(pem: string): SigningKeySource {
-  return { description: 'JWT_PRIVATE_KEY', load: () => signingKeyFromPem(pem) };
+/** The key given in the environment, checked at once so a bad key stops the service at start. */
+export function pemSigningKeySource(pem: string, origin = 'JWT_PRIVATE_KEY'): SigningKeySource {
+  const key = signingKeyFromPem(pem, origin);
+  return { description: origin, load: async () => key };
 }
 
 /** A fresh key that lives as long as the process: tests, and tools that start the service briefly. */
 export function ephemeralSigningKeySource(): SigningKeySource {
-  let key: Promise<SigningKey> | undefined;
+  let key: SigningKey | undefined;
   return {
     description: 'in-memory key',
-    load: () => (key ??= signingKeyFromPem(generatePem(), 'generated key')),
+    load: async () => (key ??= signingKeyFromPem(generatePem(), 'generated key')),
   };
 }
 
 /**
- * Development: a key generated on first start and kept next to the PGlite data, so tokens survive a
- * restart. Created with O_EXCL, so two processes starting together end up with the same key.
+ * Development: a key generated on first use and kept next to the PGlite data, so tokens survive a
+ * restart. Created with O_EXCL and mode 0600, so two processes starting together end up with one key.
  */
 export function fileSigningKeySource(file: string): SigningKeySource {
   return {
     description: file,
     async load() {
       try {
-        return await signingKeyFromPem(await readFile(file, 'utf8'), file);
+        return signingKeyFromPem(await readFile(file, 'utf8'), file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
@@ -90,7 +90,8 @@ export function fileSigningKeySource(file: string): SigningKeySource {
 
 /**
  * JWT_PRIVATE_KEY when set. Otherwise production refuses to start (replicas would each sign with a key
- * of their own), tests get an in-memory key, and development persists one under the data folder.
+ * of their own), tests get an in-memory key, and development keeps one in the members data folder
+ * (`<PGDATA_DIR>/members`, default `.data/members`, as members-app.ts places PGlite).
  */
 export function signingKeySourceFromSettings(
   settings: Pick<MembersSettings, 'NODE_ENV' | 'JWT_PRIVATE_KEY' | 'PGDATA_DIR'>,
@@ -100,7 +101,7 @@ export function signingKeySourceFromSettings(
   if (settings.NODE_ENV === 'production') {
     throw new ConfigError([{ variable: 'JWT_PRIVATE_KEY', message: 'is required in production' }]);
   }
-  if (settings.NODE_ENV === 'test' || settings.PGDATA_DIR === 'memory://') return ephemeralSigningKeySource();
-  const dataDir = settings.PGDATA_DIR ? path.resolve(cwd, settings.PGDATA_DIR) : path.resolve(cwd, '.data', 'members');
-  return fileSigningKeySource(path.join(dataDir, SIGNING_KEY_FILE));
+  if (settings.NODE_ENV === 'test') return ephemeralSigningKeySource();
+  const root = settings.PGDATA_DIR ? path.resolve(cwd, settings.PGDATA_DIR) : path.resolve(cwd, '.data');
+  return fileSigningKeySource(path.join(root, 'members', SIGNING_KEY_FILE));
 }

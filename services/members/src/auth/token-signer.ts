@@ -5,8 +5,8 @@ import type { Role, MemberStatus } from '@pdn/identity';
 import { CLOCK, MEMBERS_SETTINGS, type Clock } from '../common/tokens.js';
 import type { MemberRow } from '../db/members.tables.js';
 import type { MembersSettings } from '../members.config.js';
-import { SIGNING_KEY } from './auth.tokens.js';
-import type { SigningKey } from './signing-key.js';
+import { KEY_SOURCE_IN_USE } from './auth.tokens.js';
+import type { SigningKey, SigningKeySource } from './signing-key.js';
 
 /** What an access token says about its member; the gateway turns it into the Caller it forwards. */
 export interface AccessTokenClaims {
@@ -38,13 +38,24 @@ export interface SignedAccessToken {
 
 @Injectable()
 export class TokenSigner {
+  private key?: Promise<SigningKey>;
+
   constructor(
-    @Inject(SIGNING_KEY) private readonly key: SigningKey,
+    @Inject(KEY_SOURCE_IN_USE) private readonly source: SigningKeySource,
     @Inject(MEMBERS_SETTINGS) private readonly settings: MembersSettings,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  private signingKey(): Promise<SigningKey> {
+    // A failed load (unreadable file) is retried on the next call rather than remembered.
+    return (this.key ??= this.source.load().catch((error: unknown) => {
+      this.key = undefined;
+      throw error;
+    }));
+  }
+
   async signAccessToken(member: MemberRow, sessionId: string): Promise<SignedAccessToken> {
+    const key = await this.signingKey();
     const issuedAt = Math.floor(this.clock.now().getTime() / 1000);
     const expiresAt = issuedAt + this.settings.ACCESS_TOKEN_TTL_SECONDS;
     const token = await new SignJWT({
@@ -53,19 +64,19 @@ export class TokenSigner {
       departments: memberDepartments(member),
       sid: sessionId,
     })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: this.key.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setSubject(member.id)
       .setIssuer(this.settings.JWT_ISSUER)
       .setAudience(this.settings.JWT_AUDIENCE)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .setJti(randomUUID())
-      .sign(this.key.privateKey);
+      .sign(key.privateKey);
     return { token, expiresAt: new Date(expiresAt * 1000) };
   }
 
   /** The public keys, as served at /.well-known/jwks.json. */
-  jwks(): JSONWebKeySet {
-    return { keys: [this.key.publicJwk] };
+  async jwks(): Promise<JSONWebKeySet> {
+    return { keys: [(await this.signingKey()).publicJwk] };
   }
 }

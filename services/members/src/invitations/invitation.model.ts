@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar } from '@pdn/subgraph';
 
 @ObjectType({ description: 'An invitation to join the network. Its token is shown this once, to the inviting coordinator.' })
 export class Invitation {
@@ -11,6 +12,6 @@ export class Invitation {
   @Field({ description: 'One-time secret for acceptInvitation; only its hash is kept.' })
   token!: string;
 
-  @Field(() => Date)
+  @Field(() => DateTimeScalar)
   expiresAt!: Date;
 }

@@ -16,8 +16,18 @@ export interface MemberVisibilitySubject {
   department: string;
 }
 
+const VIEWED_BY_SELF = Symbol('viewed-by-self');
+
+/**
+ * The member a sign-in returns is the person who just signed in, although the request itself was
+ * anonymous (no token yet): they see their own record in full.
+ */
+export function viewedBySelf<T extends MemberVisibilitySubject>(member: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(member) as object) as T, member, { [VIEWED_BY_SELF]: true });
+}
+
 export function canSee(caller: Caller, member: MemberVisibilitySubject, level: Visibility): boolean {
-  if (level === 'PUBLIC') return true;
+  if (level === 'PUBLIC' || (member as { [VIEWED_BY_SELF]?: boolean })[VIEWED_BY_SELF]) return true;
   if (caller.kind !== 'member') return false;
   if (caller.memberId === member.id || coordinates(caller, member.department)) return true;
   if (level === 'NETWORK') return caller.status === 'ACTIVE' || caller.status === 'CANDIDATE';
