@@ -1,23 +1,17 @@
 import { createPublicKey } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { commaList, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
 
 /** The subgraphs whose URL and timeout the environment can set; others keep the supergraph's URL. */
 export const KNOWN_SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
 export type KnownSubgraph = (typeof KNOWN_SUBGRAPHS)[number];
 
-const DEFAULT_PORTS: Record<KnownSubgraph, number> = { members: 4001, calendar: 4002, feed: 4003 };
+/** The key every process falls back to outside production (see @pdn/config); production refuses it. */
+export const DEVELOPMENT_IDENTITY_SIGNING_KEY = identitySigningKey({ NODE_ENV: 'development' });
 
-/**
- * Lets `npm start` work without any .env. The subgraphs must fall back to the same value, and
- * production refuses it (a key published in the repository protects nothing).
- */
-export const DEVELOPMENT_IDENTITY_SIGNING_KEY = 'pdn-development-identity-signing-key-not-for-production';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = z.infer<typeof sharedSettings.LOG_LEVEL>;
+export type { NodeEnv };
 
 export interface SubgraphSettings {
   url: string;
@@ -47,23 +41,9 @@ export interface GatewayConfig {
   supergraphPath: string;
 }
 
-/** Thrown by `loadGatewayConfig`; the message names every bad variable, one per line. */
-export class GatewayConfigError extends Error {
-  constructor(readonly problems: { variable: string; message: string }[]) {
-    super(
-      'Invalid gateway configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
-    );
-    this.name = 'GatewayConfigError';
-  }
-}
-
-const port = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(65535, { error: 'must be a port number from 0 to 65535' });
-const timeoutMs = z.coerce.number().int().min(1).max(600_000, { error: 'must be at most 600000 ms' });
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const TIMEOUT = { error: 'must be a whole number of milliseconds from 1 to 600000' };
+const timeoutMs = z.coerce.number(TIMEOUT).int(TIMEOUT).min(1, TIMEOUT).max(600_000, TIMEOUT);
+const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(fallback);
 
 const origin = z.string().refine(
   (value) => {
@@ -94,38 +74,26 @@ const publicKeyPem = z
     { error: 'must be a PEM public key (Ed25519, P-256 or RSA)' },
   );
 
-function envSchema(production: boolean) {
-  const signingKey = z
-    .string()
-    .min(32, { error: 'must be at least 32 characters' })
-    .refine((key) => !production || key !== DEVELOPMENT_IDENTITY_SIGNING_KEY, {
-      error: 'the development key cannot be used in production',
-    });
+function gatewaySettingsSchema(production: boolean) {
   return z.object({
-    GATEWAY_PORT: port.default(4000),
-    GATEWAY_HOST: z.string().default('127.0.0.1'),
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    ...sharedSettings,
+    // In production the shared fallback key would let anyone who read the repository forge identities.
     IDENTITY_SIGNING_KEY: production
-      ? z.string({ error: 'is required in production' }).pipe(signingKey)
-      : signingKey.default(DEVELOPMENT_IDENTITY_SIGNING_KEY),
-    MEMBERS_URL: httpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.members}/graphql`),
-    CALENDAR_URL: httpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.calendar}/graphql`),
-    FEED_URL: httpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.feed}/graphql`),
+      ? z
+          .string({ error: 'is required in production' })
+          .min(32, 'must be at least 32 characters')
+          .refine((key) => key !== DEVELOPMENT_IDENTITY_SIGNING_KEY, 'the development key cannot be used in production')
+      : sharedSettings.IDENTITY_SIGNING_KEY,
+    GATEWAY_PORT: port(4000),
+    GATEWAY_HOST: z.string().default('127.0.0.1'),
+    MEMBERS_URL: httpUrl('http://127.0.0.1:4001/graphql'),
+    CALENDAR_URL: httpUrl('http://127.0.0.1:4002/graphql'),
+    FEED_URL: httpUrl('http://127.0.0.1:4003/graphql'),
     SUBGRAPH_TIMEOUT_MS: timeoutMs.default(5000),
     MEMBERS_TIMEOUT_MS: timeoutMs.optional(),
     CALENDAR_TIMEOUT_MS: timeoutMs.optional(),
     FEED_TIMEOUT_MS: timeoutMs.optional(),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((list) =>
-        list
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(origin)),
+    CORS_ORIGINS: commaList().pipe(z.array(origin)),
     JWT_PUBLIC_KEY: publicKeyPem.optional(),
     JWT_ISSUER: z.string().default('pdn-members'),
     JWT_AUDIENCE: z.string().default('pdn-api'),
@@ -133,33 +101,14 @@ function envSchema(production: boolean) {
   });
 }
 
-type EnvVariable = keyof z.infer<ReturnType<typeof envSchema>>;
-
 const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
 
 /**
- * Reads the gateway's settings from an environment (normally `process.env`), once, at boot. Empty
- * values count as unset, so a blank line in a .env file falls back to the default.
+ * Reads the gateway's settings from an environment (normally `process.env`), once, at boot. Throws
+ * @pdn/config's ConfigError naming every bad variable.
  */
-export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  const schema = envSchema(env.NODE_ENV === 'production');
-  const present: Record<string, string> = {};
-  for (const name of Object.keys(schema.shape) as EnvVariable[]) {
-    const value = env[name];
-    if (value !== undefined && value.trim() !== '') present[name] = value.trim();
-  }
-
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const problems = new Map<string, string>();
-    for (const issue of parsed.error.issues) {
-      const variable = String(issue.path[0] ?? 'environment');
-      if (!problems.has(variable)) problems.set(variable, issue.message);
-    }
-    throw new GatewayConfigError([...problems].map(([variable, message]) => ({ variable, message })));
-  }
-
-  const e = parsed.data;
+export function loadGatewayConfig(env: Env): GatewayConfig {
+  const e = loadSettings(gatewaySettingsSchema(env.NODE_ENV === 'production'), env);
   const subgraph = (url: string, timeout: number | undefined): SubgraphSettings => ({
     url,
     timeoutMs: timeout ?? e.SUBGRAPH_TIMEOUT_MS,
@@ -169,7 +118,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     host: e.GATEWAY_HOST,
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    identitySigningKey: e.IDENTITY_SIGNING_KEY,
+    identitySigningKey: identitySigningKey(e),
     subgraphs: {
       members: subgraph(e.MEMBERS_URL, e.MEMBERS_TIMEOUT_MS),
       calendar: subgraph(e.CALENDAR_URL, e.CALENDAR_TIMEOUT_MS),

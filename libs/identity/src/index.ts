@@ -1,3 +1,2 @@
 export * from './caller.js';
 export * from './identity-header.js';
-export * from './identity.nest.js';

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { NextFunction, Request, Response } from 'express';
 import { graphql } from 'graphql';
-import { REQUEST_ID_HEADER, requireSignedIdentity } from '@pdn/identity';
+import { REQUEST_ID_HEADER } from '@pdn/identity';
+import { requireSignedIdentity } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
 
 export interface SubgraphStartOptions {

@@ -4,7 +4,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { formatGraphQLError } from '@pdn/errors';
-import { callerOf, REQUEST_ID_HEADER, type SubgraphContext } from '@pdn/identity';
+import { REQUEST_ID_HEADER } from '@pdn/identity';
+import { callerOf, type SubgraphContext } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
 import { DateTimeScalar } from './scalars.js';
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { databaseUrlFor, openDatabase } from '@pdn/database';
-import { RolesGuard } from '@pdn/identity';
+import { RolesGuard } from '@pdn/identity/nest';
 import { identitySigningKey } from '@pdn/config';
 import { createLogger, type Logger } from '@pdn/logging';
 import { startSubgraph, subgraphGraphqlModule, type RunningSubgraph } from '@pdn/subgraph';

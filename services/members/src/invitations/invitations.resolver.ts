@@ -1,5 +1,6 @@
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { CurrentCaller, RequireRole, type Caller } from '@pdn/identity';
+import { type Caller } from '@pdn/identity';
+import { CurrentCaller, RequireRole } from '@pdn/identity/nest';
 import { AuthPayload } from '../auth/auth.model.js';
 import type { AuthResult } from '../auth/auth.service.js';
 import { Invitation } from './invitation.model.js';

@@ -1,5 +1,6 @@
 import type { FieldMiddleware, MiddlewareContext } from '@nestjs/graphql';
-import { coordinates, type Caller, type SubgraphContext } from '@pdn/identity';
+import { coordinates, type Caller } from '@pdn/identity';
+import { type SubgraphContext } from '@pdn/identity/nest';
 
 /**
  * The directory's visibility layers (domain.md):

@@ -1,6 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { MemberStatus } from '@pdn/domain';
-import { CurrentCaller, RequireMember, RequireRole, type Caller } from '@pdn/identity';
+import { type Caller } from '@pdn/identity';
+import { CurrentCaller, RequireMember, RequireRole } from '@pdn/identity/nest';
 import type { MemberRow } from '../db/members.tables.js';
 import { Structure } from '../structures/structure.model.js';
 import { CorrectMemberInput, MemberFilter, UpdateProfileInput } from './member.input.js';
@@ -10,16 +11,16 @@ import type { StatusChangeRow } from './members.repository.js';
 
 @Resolver(() => Member)
 export class MembersResolver {
-  constructor(private readonly members: MembersService) {}
+  constructor(private readonly service: MembersService) {}
 
   @Query(() => Member, { nullable: true, description: 'The signed-in member; null when anonymous' })
   me(@CurrentCaller() caller: Caller) {
-    return this.members.me(caller);
+    return this.service.me(caller);
   }
 
   @Query(() => Member, { nullable: true, description: 'Null when the member does not exist or is not visible to the caller' })
   member(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
-    return this.members.get(caller, id);
+    return this.service.get(caller, id);
   }
 
   @Query(() => MemberConnection)
@@ -29,25 +30,25 @@ export class MembersResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return this.members.list(caller, filter, first, after);
+    return this.service.list(caller, filter, first, after);
   }
 
   @Mutation(() => Member)
   @RequireMember()
   updateMyProfile(@CurrentCaller() caller: Caller, @Args('input') input: UpdateProfileInput) {
-    return this.members.updateMyProfile(caller, input);
+    return this.service.updateMyProfile(caller, input);
   }
 
   @Mutation(() => Member, { description: 'Coordinators: rectify what a member cannot change themselves' })
   @RequireRole('COORDINATOR')
   correctMember(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string, @Args('input') input: CorrectMemberInput) {
-    return this.members.correctMember(caller, id, input);
+    return this.service.correctMember(caller, id, input);
   }
 
   @Mutation(() => Member)
   @RequireMember()
   acceptCharter(@CurrentCaller() caller: Caller, @Args('version') version: string) {
-    return this.members.acceptCharter(caller, version);
+    return this.service.acceptCharter(caller, version);
   }
 
   @Mutation(() => Member, { description: 'Coordinators of the member\'s département' })
@@ -58,22 +59,22 @@ export class MembersResolver {
     @Args('status', { type: () => MemberStatus }) status: MemberStatus,
     @Args('reason') reason: string,
   ) {
-    return this.members.setStatus(caller, id, status, reason);
+    return this.service.setStatus(caller, id, status, reason);
   }
 
   @ResolveField(() => Structure, { nullable: true })
   structure(@Parent() member: MemberRow) {
-    return this.members.loadStructure(member.structureId);
+    return this.service.loadStructure(member.structureId);
   }
 
   @ResolveField(() => [StatusChange], { description: 'The member and their coordinators; empty for others' })
   statusHistory(@CurrentCaller() caller: Caller, @Parent() member: MemberRow) {
-    return this.members.statusHistory(caller, member);
+    return this.service.statusHistory(caller, member);
   }
 
   @ResolveReference()
   resolveReference(reference: { id: string }) {
-    return this.members.reference(reference.id);
+    return this.service.reference(reference.id);
   }
 }
 

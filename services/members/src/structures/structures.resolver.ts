@@ -1,5 +1,6 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { CurrentCaller, RequireRole, type Caller } from '@pdn/identity';
+import { type Caller } from '@pdn/identity';
+import { CurrentCaller, RequireRole } from '@pdn/identity/nest';
 import type { StructureRow } from '../db/members.tables.js';
 import { MemberConnection } from '../members/member.model.js';
 import { MembersService } from '../members/members.service.js';
@@ -10,13 +11,13 @@ import { StructuresService } from './structures.service.js';
 @Resolver(() => Structure)
 export class StructuresResolver {
   constructor(
-    private readonly structures: StructuresService,
-    private readonly members: MembersService,
+    private readonly structuresService: StructuresService,
+    private readonly membersService: MembersService,
   ) {}
 
   @Query(() => Structure, { nullable: true })
   structure(@Args('id', { type: () => ID }) id: string) {
-    return this.structures.get(id);
+    return this.structuresService.get(id);
   }
 
   @Query(() => StructureConnection)
@@ -25,19 +26,19 @@ export class StructuresResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return this.structures.list(filter, first, after);
+    return this.structuresService.list(filter, first, after);
   }
 
   @Mutation(() => Structure, { description: 'Coordinators of the département' })
   @RequireRole('COORDINATOR')
   createStructure(@CurrentCaller() caller: Caller, @Args('input') input: CreateStructureInput) {
-    return this.structures.create(caller, input);
+    return this.structuresService.create(caller, input);
   }
 
   @Mutation(() => Structure, { description: 'Coordinators of the structure\'s département' })
   @RequireRole('COORDINATOR')
   updateStructure(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateStructureInput) {
-    return this.structures.update(caller, id, input);
+    return this.structuresService.update(caller, id, input);
   }
 
   @ResolveField(() => MemberConnection, { description: 'The members of this structure the caller may see' })
@@ -47,11 +48,11 @@ export class StructuresResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return this.members.list(caller, { structureId: structure.id }, first, after);
+    return this.membersService.list(caller, { structureId: structure.id }, first, after);
   }
 
   @ResolveReference()
   resolveReference(reference: { id: string }) {
-    return this.structures.get(reference.id);
+    return this.structuresService.get(reference.id);
   }
 }

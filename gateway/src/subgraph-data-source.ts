@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { type DocumentNode, GraphQLError, Kind, parse } from 'graphql';
+import { ANONYMOUS, type Caller, REQUEST_ID_HEADER, signIdentity } from '@pdn/identity';
+import type { Logger } from '@pdn/logging';
+import type { SubgraphEndpoint } from './supergraph.js';
+import { missingFieldPaths, serviceUnavailableErrors } from './unavailable-errors.js';
+
+/** The GraphQL context of a gateway operation: what every subgraph request must carry. */
+export interface GatewayContext {
+  caller: Caller;
+  requestId: string;
+}
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
+
+/** The subgraph gave no usable answer: connection refused or reset, timed out, or a proxy said so. */
+export class SubgraphUnavailableError extends Error {
+  constructor(
+    readonly service: string,
+    readonly reason: 'timeout' | 'unreachable' | 'bad-gateway',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SubgraphUnavailableError';
+  }
+}
+
+/** Any other non-2xx answer: a gateway or subgraph bug, reported to the client as an internal error. */
+export class SubgraphHttpError extends GraphQLError {
+  constructor(
+    readonly service: string,
+    readonly status: number,
+  ) {
+    super(
+      `Subgraph "${service}" answered HTTP ${status}` +
+        (status === 401 ? ' (is IDENTITY_SIGNING_KEY the same in the gateway and the subgraph?)' : ''),
+    );
+    this.name = 'SubgraphHttpError';
+  }
+}
+
+const PROXY_SAYS_DOWN = new Set([502, 503, 504]);
+const NO_BODY = new Set([101, 204, 205, 304]);
+
+/**
+ * Node's fetch with a deadline that covers the whole exchange: a subgraph that sends its headers and
+ * then stalls is as unavailable as one that never answers. The body is read here for that reason.
+ */
+function fetcherWithDeadline({ name, timeoutMs }: SubgraphEndpoint): Fetcher {
+  return async (url, init) => {
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      const body = await response.arrayBuffer();
+      if (PROXY_SAYS_DOWN.has(response.status)) {
+        throw new SubgraphUnavailableError(name, 'bad-gateway', `The ${name} service is unavailable.`);
+      }
+      const { status, statusText, headers } = response;
+      return new Response(NO_BODY.has(status) ? null : body, { status, statusText, headers }) as FetcherResponse;
+    } catch (error) {
+      if (error instanceof SubgraphUnavailableError) throw error;
+      // Duck-typed: the DOMException may come from another realm (undici's), where instanceof fails.
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      throw new SubgraphUnavailableError(
+        name,
+        timedOut ? 'timeout' : 'unreachable',
+        timedOut ? `The ${name} service did not answer within ${timeoutMs} ms.` : `The ${name} service is unavailable.`,
+        { cause: error },
+      );
+    }
+  };
+}
+
+export interface SubgraphDataSourceOptions {
+  endpoint: SubgraphEndpoint;
+  identitySigningKey: string;
+  logger: Logger;
+}
+
+/**
+ * Every request to a subgraph carries the caller, signed, and the request id; a subgraph that does not
+ * answer costs the client only the fields it owns (partial data with SERVICE_UNAVAILABLE errors), never
+ * the whole operation.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly endpoint: SubgraphEndpoint;
+  private readonly identitySigningKey: string;
+  private readonly logger: Logger;
+
+  constructor({ endpoint, identitySigningKey, logger }: SubgraphDataSourceOptions) {
+    super({ url: endpoint.url });
+    this.endpoint = endpoint;
+    this.identitySigningKey = identitySigningKey;
+    this.logger = logger;
+    this.fetcher = fetcherWithDeadline(endpoint);
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Schema loading and health checks run outside any client request: they go out as anonymous.
+    const caller = (context as Partial<GatewayContext>).caller ?? ANONYMOUS;
+    const requestId = (context as Partial<GatewayContext>).requestId ?? randomUUID();
+    const headers = request.http!.headers;
+    for (const [name, value] of Object.entries(signIdentity(caller, this.identitySigningKey))) {
+      headers.set(name, value);
+    }
+    headers.set(REQUEST_ID_HEADER, requestId);
+  }
+
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    // Apollo's default copies the subgraph's body into the client error and turns a 401 into the
+    // client's UNAUTHENTICATED, although the client's credentials are not what the subgraph refused.
+    return new SubgraphHttpError(this.endpoint.name, response.status);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (!(error instanceof SubgraphUnavailableError)) throw error;
+      const requestId = (options.context as Partial<GatewayContext>).requestId;
+      this.logger.warn(
+        { requestId, subgraph: error.service, reason: error.reason, detail: detailOf(error.cause) },
+        'subgraph unavailable',
+      );
+      const document = 'incomingRequestContext' in options ? documentOf(options.document, options.request.query) : undefined;
+      const paths = document ? missingFieldPaths(document, options.request.variables) : [];
+      // A mutation that timed out may still complete in the subgraph: say so, lest clients retry blindly.
+      const message =
+        error.reason === 'timeout' && isMutation(document)
+          ? `${error.message} The change may have been applied.`
+          : error.message;
+      return { errors: serviceUnavailableErrors({ service: error.service, message }, paths) };
+    }
+  }
+}
+
+/** `ECONNREFUSED`, `TimeoutError`…: undici hides the useful part one or two `cause`s down. */
+function detailOf(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string') return code;
+  }
+  return (error as { name?: string } | undefined)?.name;
+}
+
+function isMutation(document: DocumentNode | undefined): boolean {
+  return !!document?.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation');
+}
+
+function documentOf(document: DocumentNode | undefined, query: string | undefined): DocumentNode | undefined {
+  if (document) return document;
+  try {
+    return query ? parse(query) : undefined;
+  } catch {
+    return undefined;
+  }
+}
