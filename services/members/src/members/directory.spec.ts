@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@pdn/database';
+import { MemberStatus, SocialNetwork, StructureKind, Theme } from '@pdn/domain';
 import { DomainError } from '@pdn/errors';
 import { membersSchema, type MemberRow, type MembersSchema, type StructureRow } from '../db/members.tables.js';
 import { MEMBERS_MIGRATIONS } from '../members-app.js';
@@ -63,23 +64,29 @@ describe('the directory', () => {
   });
 
   it('should list only ACTIVE members to anonymous callers and other members, even when they ask for more', async () => {
-    const anonymousList = names(await service.list(anonymous, { department: '32', statuses: ['CANDIDATE', 'ACTIVE'] }));
+    const anonymousList = names(await service.list(anonymous, { department: '32', statuses: [MemberStatus.CANDIDATE, MemberStatus.ACTIVE] }));
     expect(anonymousList).not.toContain('Camille');
-    expect(names(await service.list(callerFor(promeneur), { department: '32', statuses: ['CANDIDATE'] }))).toEqual([]);
+    expect(names(await service.list(callerFor(promeneur), { department: '32', statuses: [MemberStatus.CANDIDATE] }))).toEqual([]);
     expect(await service.get(anonymous, candidate.id)).toBeNull();
   });
 
+  it('should list promeneurs only to the public, and coordinators too to the network', async () => {
+    expect(names(await service.list(anonymous, { department: '32' }))).not.toContain('Claire');
+    expect(await service.get(anonymous, coordinator.id)).toBeNull();
+    expect(names(await service.list(callerFor(promeneur), { department: '32' }))).toContain('Claire');
+  });
+
   it('should show candidates to the coordinators of their département only', async () => {
-    expect(names(await service.list(callerFor(coordinator), { department: '32', statuses: ['CANDIDATE'] }))).toEqual(['Camille']);
-    expect(names(await service.list(callerFor(otherCoordinator), { department: '32', statuses: ['CANDIDATE'] }))).toEqual([]);
+    expect(names(await service.list(callerFor(coordinator), { department: '32', statuses: [MemberStatus.CANDIDATE] }))).toEqual(['Camille']);
+    expect(names(await service.list(callerFor(otherCoordinator), { department: '32', statuses: [MemberStatus.CANDIDATE] }))).toEqual([]);
     expect((await service.get(callerFor(coordinator), candidate.id))?.id).toBe(candidate.id);
   });
 
   it('should apply every filter of the contract', async () => {
-    expect(names(await service.list(anonymous, { themes: ['HEALTH', 'CULTURE'] }))).toEqual(['Nérée']);
-    expect(names(await service.list(anonymous, { networks: ['SNAPCHAT'] }))).toEqual(['Paul']);
+    expect(names(await service.list(anonymous, { themes: [Theme.HEALTH, Theme.CULTURE] }))).toEqual(['Nérée']);
+    expect(names(await service.list(anonymous, { networks: [SocialNetwork.SNAPCHAT] }))).toEqual(['Paul']);
     expect(names(await service.list(anonymous, { structureId: bij.id }))).toEqual(['Nérée']);
-    expect(names(await service.list(anonymous, { structureKinds: ['SOCIAL_CENTER'] }))).toEqual(['Paul']);
+    expect(names(await service.list(anonymous, { structureKinds: [StructureKind.SOCIAL_CENTER] }))).toEqual(['Paul']);
     expect((await service.list(anonymous, { department: '46' })).totalCount).toBe(25);
   });
 
@@ -152,10 +159,10 @@ describe('the directory', () => {
     it('should refuse a weekly commitment outside 2–35 hours and bad handles', async () => {
       await expect(service.updateMyProfile(callerFor(promeneur), { weeklyHoursCommitment: 1 })).rejects.toMatchObject({ field: 'input.weeklyHoursCommitment' });
       await expect(
-        service.updateMyProfile(callerFor(promeneur), { channels: [{ network: 'INSTAGRAM' as never, handle: 'not a handle!' }] }),
+        service.updateMyProfile(callerFor(promeneur), { channels: [{ network: SocialNetwork.INSTAGRAM, handle: 'not a handle!' }] }),
       ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.channels.0.handle' });
       await expect(
-        service.updateMyProfile(callerFor(promeneur), { channels: [{ network: 'INSTAGRAM' as never, handle: '@paul.cs32', url: 'javascript:alert(1)' }] }),
+        service.updateMyProfile(callerFor(promeneur), { channels: [{ network: SocialNetwork.INSTAGRAM, handle: '@paul.cs32', url: 'javascript:alert(1)' }] }),
       ).rejects.toMatchObject({ field: 'input.channels.0.url' });
     });
 

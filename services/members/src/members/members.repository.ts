@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
-import { and, asc, count, desc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { toPrefixTsQuery } from '@pdn/database';
-import { validate } from '@pdn/domain';
+import { and, asc, count, eq, inArray, or, sql } from 'drizzle-orm';
+import { batchById, searchOrKeyOrder, textMatch, textRank, toPrefixTsQuery } from '@pdn/database';
 import type { CursorValue } from '@pdn/pagination';
 import { members, statusChanges, structures, type MemberRow } from '../db/members.tables.js';
 import { MEMBERS_DATABASE, type MembersDatabase } from '../common/tokens.js';
@@ -15,6 +13,8 @@ export interface MemberQuery {
   structureId?: string | null;
   structureKinds?: string[] | null;
   statuses: string[];
+  /** Null: any role. The public directory lists promeneurs only. */
+  roles?: string[] | null;
   /**
    * Where statuses other than ACTIVE may be listed: the départements the caller coordinates, 'ALL'
    * for admins, none for everyone else. ACTIVE members are listed everywhere.
@@ -30,21 +30,10 @@ const searchVector = sql`to_tsvector('simple', ${members.searchText} || ' ' || c
 
 @Injectable()
 export class MembersRepository {
-  /** One `WHERE id = ANY(…)` per tick for every lookup by id (federation references included). */
-  private readonly byId = new DataLoader<string, MemberRow | null>(
-    async (ids) => {
-      const rows = await this.database.db.select().from(members).where(inArray(members.id, [...ids]));
-      const found = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => found.get(id) ?? null);
-    },
-    { cache: false },
-  );
+  /** Federation's `_entities`, `StatusChange.by` and the sign-in share this batch. */
+  readonly findById = batchById((ids) => this.database.db.select().from(members).where(inArray(members.id, ids)));
 
   constructor(@Inject(MEMBERS_DATABASE) private readonly database: MembersDatabase) {}
-
-  findById(id: string): Promise<MemberRow | null> {
-    return validate.isUuid(id) ? this.byId.load(id) : Promise.resolve(null);
-  }
 
   async findByEmail(email: string): Promise<MemberRow | null> {
     const [row] = await this.database.db.select().from(members).where(sql`lower(${members.email}) = lower(${email})`);
@@ -61,6 +50,7 @@ export class MembersRepository {
           : sql`false`;
     const condition = and(
       inArray(members.status, query.statuses),
+      query.roles ? inArray(members.role, query.roles) : undefined,
       or(eq(members.status, 'ACTIVE'), privileged),
       query.departments?.length ? inArray(members.department, query.departments) : undefined,
       query.themes?.length ? sql`${members.themes} && ${sql.param(query.themes)}::text[]` : undefined,
@@ -69,25 +59,18 @@ export class MembersRepository {
         : undefined,
       query.structureId ? eq(members.structureId, query.structureId) : undefined,
       query.structureKinds?.length ? inArray(structures.kind, query.structureKinds) : undefined,
-      tsQuery ? sql`${searchVector} @@ to_tsquery('simple', ${tsQuery})` : undefined,
+      tsQuery ? textMatch(searchVector, tsQuery) : undefined,
     );
-    const rank = tsQuery ? sql<number>`ts_rank(${searchVector}, to_tsquery('simple', ${tsQuery}))::real` : sql<number>`0::real`;
-    let keyset: SQL | undefined;
-    if (after && tsQuery) {
-      const [afterRank, afterId] = after as [number, string];
-      keyset = sql`(${rank} < ${afterRank}::real or (${rank} = ${afterRank}::real and ${members.id} > ${afterId}))`;
-    } else if (after) {
-      const [afterKey, afterId] = after as [string, string];
-      keyset = or(gt(members.sortKey, afterKey), and(eq(members.sortKey, afterKey), gt(members.id, afterId)));
-    }
+    const rank = tsQuery ? textRank(searchVector, tsQuery) : null;
+    const order = searchOrKeyOrder({ rank, sortKey: members.sortKey, id: members.id, after });
     const db = this.database.db;
     const [rows, totals] = await Promise.all([
       db
-        .select({ row: members, rank })
+        .select({ row: members, rank: rank ?? sql<number>`0` })
         .from(members)
         .leftJoin(structures, eq(structures.id, members.structureId))
-        .where(and(condition, keyset))
-        .orderBy(...(tsQuery ? [desc(rank), asc(members.id)] : [asc(members.sortKey), asc(members.id)]))
+        .where(and(condition, order.after))
+        .orderBy(...order.orderBy)
         .limit(limit),
       db.select({ total: count() }).from(members).leftJoin(structures, eq(structures.id, members.structureId)).where(condition),
     ]);

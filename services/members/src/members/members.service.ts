@@ -25,10 +25,13 @@ export class MembersService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Who may see a member at all: ACTIVE ones for everybody; others for themselves and their coordinators. */
+  /**
+   * Who may see a member at all: the public (anonymous callers, partners) sees active promeneurs; the
+   * network sees every active member; the member and their coordinators see the rest.
+   */
   private visible(caller: Caller, member: MemberRow | null): MemberRow | null {
     if (!member) return null;
-    if (member.status === 'ACTIVE') return member;
+    if (member.status === 'ACTIVE' && (member.role === 'PROMENEUR' || caller.kind === 'member')) return member;
     return canSee(caller, member, 'PRIVATE') ? member : null;
   }
 
@@ -64,6 +67,7 @@ export class MembersService {
         structureId: filter?.structureId,
         structureKinds: filter?.structureKinds,
         statuses,
+        roles: caller.kind === 'member' ? null : ['PROMENEUR'],
         privilegedDepartments: privileged,
       },
       limit + 1,

@@ -1,4 +1,4 @@
-import { Field, InputType } from '@nestjs/graphql';
+import { Field, InputType, OmitType, PartialType } from '@nestjs/graphql';
 import { StructureKind } from '@pdn/domain';
 import { PresenceChannelInput } from '../members/presence-channel.input.js';
 
@@ -53,35 +53,6 @@ export class CreateStructureInput {
   channels?: PresenceChannelInput[] | null;
 }
 
+/** Any field of a structure but its département (a structure does not move); absent fields stay. */
 @InputType()
-export class UpdateStructureInput {
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => StructureKind, { nullable: true })
-  kind?: StructureKind | null;
-
-  @Field(() => String, { nullable: true })
-  commune?: string | null;
-
-  @Field(() => String, { nullable: true })
-  address?: string | null;
-
-  @Field(() => String, { nullable: true })
-  postalCode?: string | null;
-
-  @Field(() => String, { nullable: true })
-  inseeCode?: string | null;
-
-  @Field(() => String, { nullable: true })
-  email?: string | null;
-
-  @Field(() => String, { nullable: true })
-  phone?: string | null;
-
-  @Field(() => String, { nullable: true })
-  website?: string | null;
-
-  @Field(() => [PresenceChannelInput], { nullable: true })
-  channels?: PresenceChannelInput[] | null;
-}
+export class UpdateStructureInput extends PartialType(OmitType(CreateStructureInput, ['department'] as const)) {}
