@@ -34,7 +34,8 @@ export class PdnClientError extends Error {
 }
 
 // An operation without variables (or with only optional ones) may be called without them.
-type VariablesArg<TVariables> = object extends TVariables ? [variables?: TVariables] : [variables: TVariables];
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` is exactly "no required property" here
+type VariablesArg<TVariables> = {} extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 export class PdnClient {
   constructor(

@@ -2,3 +2,4 @@ export * from './database-url.js';
 export * from './open-database.js';
 export * from './search-text.js';
 export * from './test-database.js';
+export * from './keyset.js';

@@ -9,6 +9,10 @@ import { MEMBERS_MIGRATIONS, startMembers } from '../src/members-app.js';
 import { loadMembersSettings } from '../src/members.config.js';
 import { anonymous, callerFor, insertMember, insertStructure } from './members-fixtures.js';
 
+// Response bodies are checked field by field below; their exact shape is the test's subject.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLResponse = { data?: any; errors?: { extensions?: Record<string, unknown> }[] };
+
 // The members subgraph as the gateway sees it: a real HTTP server, signed identities, federation's
 // `_entities`, and the SQL it sends.
 describe('members subgraph over HTTP', () => {
@@ -17,8 +21,8 @@ describe('members subgraph over HTTP', () => {
   const statements: string[] = [];
   let testDb: TestDatabase<MembersSchema>;
   let subgraph: RunningSubgraph;
-  let people: MemberRow[] = [];
-  let structureIds: string[] = [];
+  const people: MemberRow[] = [];
+  const structureIds: string[] = [];
 
   beforeAll(async () => {
     testDb = await createTestDatabase({ service: 'members', migrationsFolder: MEMBERS_MIGRATIONS, schema: membersSchema, onQuery: (sql) => statements.push(sql) });
@@ -37,7 +41,7 @@ describe('members subgraph over HTTP', () => {
 
   async function post(body: unknown, headers: Record<string, string>) {
     const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+    return { status: response.status, body: (await response.json()) as GraphQLResponse };
   }
   const as = (caller: Caller) => ({ ...signIdentity(caller, key) });
 

@@ -1,6 +1,6 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { CodegenContext, generate, loadCodegenConfig } from '@graphql-codegen/cli';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { printSchema } from 'graphql';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ export interface GeneratedFile {
 /** The supergraph's API schema: what clients of the gateway can query, without federation's machinery. */
 export function apiSchemaSdl(supergraphSdl: string): string {
   const apiSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  return `${HEADER}${printSchema(lexicographicSortSchema(apiSchema)).trimEnd()}\n`;
+  return `${HEADER}${printSchema(apiSchema).trimEnd()}\n`;
 }
 
 /**
@@ -42,11 +42,19 @@ export async function generateClientFiles(root = workspaceRoot): Promise<Generat
   const { config } = await loadCodegenConfig({ configFilePath: join(root, CODEGEN_CONFIG_PATH) });
   // Generate against the API schema computed above, not the file on disk, so that a check sees
   // both files as they should be.
-  const context = new CodegenContext({ config: { ...config, schema: apiSchema, silent: true } });
+  // Plugins load through `import()`, one at a time: that works under Jest's ESM runtime too, where
+  // codegen's own loader (require) cannot load them and concurrent imports of one module graph fail.
+  let loading: Promise<unknown> = Promise.resolve();
+  const pluginLoader = (id: string) => {
+    const loaded = loading.then(() => import(id));
+    loading = loaded.catch(() => undefined);
+    return loaded as Promise<never>;
+  };
+  const context = new CodegenContext({ config: { ...config, schema: apiSchema, silent: true, pluginLoader } });
   context.cwd = root;
-  let outputs;
+  let outputs: { filename: string; content: string }[];
   try {
-    outputs = await generate(context, false);
+    outputs = (await generate(context, false)) as { filename: string; content: string }[];
   } catch (error) {
     throw new Error(`codegen failed (are libs/client/src/operations valid against ${API_SCHEMA_PATH}?):\n${describe(error)}`, {
       cause: error,

@@ -19,7 +19,6 @@ describe('the directory', () => {
   let structuresService: StructuresService;
   let bij: StructureRow;
   let isle: StructureRow;
-  let neree: MemberRow;
   let candidate: MemberRow;
   let coordinator: MemberRow;
   let otherCoordinator: MemberRow;
@@ -35,7 +34,7 @@ describe('the directory', () => {
     bij = await insertStructure(database, { name: "BIJ d'Auch", commune: 'Auch', kind: 'YOUTH_INFORMATION' });
     isle = await insertStructure(database, { name: 'Centre social', commune: "L'Isle-Jourdain", kind: 'SOCIAL_CENTER' });
     await insertStructure(database, { name: 'Mission locale', commune: 'Toulouse', department: '31', kind: 'LOCAL_MISSION' });
-    neree = await insertMember(database, { firstName: 'Nérée', lastName: 'Dupré', themes: ['HEALTH'], channels: [{ network: 'INSTAGRAM', handle: '@neree.bij', url: null }], phone: '+33562000000' }, bij);
+    await insertMember(database, { firstName: 'Nérée', lastName: 'Dupré', themes: ['HEALTH'], channels: [{ network: 'INSTAGRAM', handle: '@neree.bij', url: null }], phone: '+33562000000' }, bij);
     promeneur = await insertMember(database, { firstName: 'Paul', lastName: 'Armagnac', themes: ['SPORT'], channels: [{ network: 'SNAPCHAT', handle: 'paul.cs32', url: null }] }, isle);
     candidate = await insertMember(database, { firstName: 'Camille', lastName: 'Candidate', status: 'CANDIDATE' }, isle);
     coordinator = await insertMember(database, { firstName: 'Claire', lastName: 'Caf', role: 'COORDINATOR', coordinatedDepartments: ['32'] });
