@@ -1,14 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commaList, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
+import { commaList, DEVELOPMENT_IDENTITY_KEY, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
 
 /** The subgraphs whose URL and timeout the environment can set; others keep the supergraph's URL. */
 export const KNOWN_SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
 export type KnownSubgraph = (typeof KNOWN_SUBGRAPHS)[number];
 
 /** The key every process falls back to outside production (see @pdn/config); production refuses it. */
-export const DEVELOPMENT_IDENTITY_SIGNING_KEY = identitySigningKey({ NODE_ENV: 'development' });
+export const DEVELOPMENT_IDENTITY_SIGNING_KEY = DEVELOPMENT_IDENTITY_KEY;
 
 export type LogLevel = z.infer<typeof sharedSettings.LOG_LEVEL>;
 export type { NodeEnv };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { ConfigError, booleanFlag, commaList, identitySigningKey, loadSettings, port, sharedSettings } from '@pdn/config';
+import { ConfigError, DEVELOPMENT_IDENTITY_KEY, booleanFlag, commaList, identitySigningKey, loadSettings, port, sharedSettings } from '@pdn/config';
 
 const schema = z.object({ ...sharedSettings, PORT: port(4001), FLAG: booleanFlag(false), ORIGINS: commaList() });
 
@@ -22,10 +22,12 @@ describe('loadSettings', () => {
 
   it('should treat empty strings as unset', () => {
     expect(loadSettings(schema, { PORT: '' }).PORT).toBe(4001);
+    expect(loadSettings(schema, { PORT: '   ' }).PORT).toBe(4001);
   });
 
   it('should refuse to run production without an identity signing key', () => {
     expect(() => identitySigningKey({ NODE_ENV: 'production' })).toThrow(/IDENTITY_SIGNING_KEY/);
+    expect(() => identitySigningKey({ NODE_ENV: 'production', IDENTITY_SIGNING_KEY: DEVELOPMENT_IDENTITY_KEY })).toThrow(/development key/);
     expect(identitySigningKey({ NODE_ENV: 'development' })).toMatch(/^.{32,}$/);
   });
 });

@@ -17,8 +17,8 @@ export class ConfigError extends Error {
 export type Env = Record<string, string | undefined>;
 
 export function loadSettings<S extends z.ZodObject>(schema: S, env: Env = process.env): z.infer<S> {
-  // Empty strings count as unset, as they do in most .env tooling.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // Empty (or blank) strings count as unset, as they do in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
@@ -57,7 +57,7 @@ export const postgresUrl = () =>
 export const NodeEnv = z.enum(['development', 'production', 'test']).default('development');
 export type NodeEnv = z.infer<typeof NodeEnv>;
 
-const DEVELOPMENT_IDENTITY_KEY = 'pdn-development-identity-signing-key-not-for-production';
+export const DEVELOPMENT_IDENTITY_KEY = 'pdn-development-identity-signing-key-not-for-production';
 
 /** Settings every process of the system shares. */
 export const sharedSettings = {
@@ -71,6 +71,9 @@ export const sharedSettings = {
  * development and tests every process falls back to the same well-known key so `npm start` needs no setup.
  */
 export function identitySigningKey(settings: { NODE_ENV: NodeEnv; IDENTITY_SIGNING_KEY?: string }): string {
+  if (settings.NODE_ENV === 'production' && settings.IDENTITY_SIGNING_KEY === DEVELOPMENT_IDENTITY_KEY) {
+    throw new ConfigError([{ variable: 'IDENTITY_SIGNING_KEY', message: 'the development key cannot be used in production' }]);
+  }
   if (settings.IDENTITY_SIGNING_KEY) return settings.IDENTITY_SIGNING_KEY;
   if (settings.NODE_ENV === 'production') {
     throw new ConfigError([{ variable: 'IDENTITY_SIGNING_KEY', message: 'is required in production' }]);
