@@ -32,7 +32,7 @@ export function bannerLines(options: BannerOptions): string[] {
   return [
     '',
     bold('PDN network API is running (development)'),
-    `  GraphQL      ${bold(options.gatewayUrl)}   (queries, mutations, graphql-ws subscriptions)`,
+    `  GraphQL      ${bold(options.gatewayUrl)}   (queries and mutations over HTTP; open it in a browser for a how-to)`,
     `  subgraphs    ${options.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`,
     '',
     '  Demo logins (login(email, password) returns the access token; send it as Authorization: Bearer …)',
