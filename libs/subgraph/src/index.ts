@@ -1,3 +1,6 @@
 export * from './scalars.js';
 export * from './subgraph-graphql.module.js';
 export * from './start-subgraph.js';
+export * from './start-service.js';
+export * from './clock.js';
+export * from './schema-only.js';
