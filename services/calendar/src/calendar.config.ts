@@ -1,0 +1,19 @@
+import { loadSettings, port, sharedSettings, z, type Env } from '@pdn/config';
+
+export const calendarSettingsSchema = z.object({
+  ...sharedSettings,
+  CALENDAR_PORT: port(4002),
+  CALENDAR_HOST: z.string().default('127.0.0.1'),
+  /** PGlite folder when no database URL is set. */
+  PGDATA_DIR: z.string().optional(),
+  /** Time zone of permanences and of the wall-clock times shown to members. */
+  CALENDAR_TIME_ZONE: z.literal('Europe/Paris').default('Europe/Paris'),
+  /** Public base URL of the gateway, written into iCalendar feeds and links. */
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:4000'),
+});
+
+export type CalendarSettings = z.infer<typeof calendarSettingsSchema>;
+
+export function loadCalendarSettings(env: Env = process.env): CalendarSettings {
+  return loadSettings(calendarSettingsSchema, env);
+}

@@ -1,0 +1,18 @@
+import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+
+/**
+ * The members subgraph's Member, as calendar sees it: its key, and the fields calendar needs from
+ * members through `@requires` (never a copy). Calendar's own fields on Member are added by the
+ * feature resolvers (registrations, permanences, presence).
+ */
+@ObjectType()
+@Directive('@key(fields: "id")')
+export class Member {
+  @Field(() => ID)
+  id!: string;
+}
+
+/** What a field that points to a member returns: federation resolves the rest in members. */
+export function memberReference(id: string): Member {
+  return { id };
+}
