@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createServerDatabase, dropServerDatabase } from '@pdn/database';
+
+const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** A port nobody listens on right now (the subgraph binds it a moment later). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * One subgraph as production runs it: its built `dist/main.js` in a process of its own, on a free port,
+ * on a fresh database (a throw-away database on the TEST_DATABASE_URL server, else PGlite in a temp
+ * folder). NestJS code-first keeps its type registry per process, so two subgraphs cannot share one.
+ */
+export class SubgraphProcess {
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+  private databaseUrl: string | undefined;
+  private dataDir: string | undefined;
+  readonly url: string;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}/graphql`;
+  }
+
+  static async start(name: string, env: Record<string, string> = {}): Promise<SubgraphProcess> {
+    const subgraph = new SubgraphProcess(name, await freePort(), env);
+    const serverUrl = process.env['TEST_DATABASE_URL'];
+    if (serverUrl) subgraph.databaseUrl = await createServerDatabase(serverUrl, name);
+    else subgraph.dataDir = await mkdtemp(path.join(tmpdir(), `pdn-e2e-${name}-`));
+    await subgraph.run();
+    return subgraph;
+  }
+
+  /** Starts (again) on the same port and database. */
+  async run(): Promise<void> {
+    const prefix = this.name.toUpperCase();
+    const child = spawn(process.execPath, [path.join(workspaceRoot, 'services', this.name, 'dist', 'main.js')], {
+      cwd: workspaceRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        [`${prefix}_PORT`]: String(this.port),
+        ...(this.databaseUrl ? { [`${prefix}_DATABASE_URL`]: this.databaseUrl } : { PGDATA_DIR: this.dataDir! }),
+        ...this.env,
+      },
+    });
+    this.child = child;
+    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output.join('')}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${this.port}/readyz`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`${this.name} was not ready within 60 s:\n${this.output.join('')}`);
+  }
+
+  /** SIGTERM, as an orchestrator stops a replica; resolves once it has exited. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    const serverUrl = process.env['TEST_DATABASE_URL'];
+    if (serverUrl && this.databaseUrl) await dropServerDatabase(serverUrl, this.databaseUrl);
+    if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
