@@ -2,7 +2,11 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+
+const execFileAsync = promisify(execFile);
 
 /** The repository root (this file is tools/compose/src/compose.ts or tools/compose/dist/compose.js). */
 export const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,11 +27,6 @@ export interface SubgraphEntry {
 
 export interface Subgraph extends SubgraphEntry {
   sdl: string;
-}
-
-/** What a service's `./schema` module exports (services/<name>/src/schema.ts). */
-export interface SubgraphSchemaModule {
-  printSubgraphSdl(): Promise<string>;
 }
 
 export type CompositionOutcome =
@@ -55,9 +54,10 @@ export function discoverServices(root = workspaceRoot): Map<string, string> {
 }
 
 /**
- * Prints the SDL of every configured subgraph whose service exists, in the configured order.
- * The `./schema` entry is imported by package name, so Node loads it from dist (after `tsc -b`)
- * and Jest from the sources (the `@pdn/source` condition).
+ * Prints the SDL of every configured subgraph whose service exists, in the configured order, each in
+ * a Node process of its own: NestJS code-first keeps one type registry per process, and every
+ * subgraph declares its own `Member`. The `./schema` entry is loaded by package name from dist, so
+ * compose runs after `tsc -b` (the npm scripts build first).
  */
 export async function loadSubgraphs(root = workspaceRoot): Promise<Subgraph[]> {
   const config = readSubgraphConfig(root);
@@ -68,30 +68,38 @@ export async function loadSubgraphs(root = workspaceRoot): Promise<Subgraph[]> {
       `services/${unlisted.join(', services/')} not listed in ${SUBGRAPHS_CONFIG_PATH}: add it with its url and port`,
     );
   }
-  const subgraphs: Subgraph[] = [];
-  for (const entry of config) {
-    const packageName = services.get(entry.name);
-    if (!packageName) continue; // a service not written yet
-    const specifier = `${packageName}/schema`;
-    let schemaModule: Partial<SubgraphSchemaModule>;
-    try {
-      schemaModule = (await import(specifier)) as Partial<SubgraphSchemaModule>;
-    } catch (error) {
-      throw new Error(
-        `cannot load ${specifier} (services/${entry.name}): ${(error as Error).message}\n` +
-          `Each service exports "./schema" in its package.json; run \`npm install\` after adding a service, and \`npm run build\` before composing.`,
-        { cause: error },
-      );
-    }
-    if (typeof schemaModule.printSubgraphSdl !== 'function') {
-      throw new Error(`${specifier} must export printSubgraphSdl(): Promise<string>`);
-    }
-    subgraphs.push({ ...entry, sdl: await schemaModule.printSubgraphSdl() });
-  }
-  if (subgraphs.length === 0) {
+  const present = config.filter((entry) => services.has(entry.name));
+  if (present.length === 0) {
     throw new Error(`no subgraph to compose: none of ${SUBGRAPHS_CONFIG_PATH} has a services/<name> folder yet`);
   }
-  return subgraphs;
+  return Promise.all(
+    present.map(async (entry) => ({ ...entry, sdl: await printSdlInOwnProcess(`${services.get(entry.name)!}/schema`, entry.name, root) })),
+  );
+}
+
+const PRINT_SDL = `
+  const specifier = process.argv[1];
+  const schemaModule = await import(specifier);
+  if (typeof schemaModule.printSubgraphSdl !== 'function') throw new Error(specifier + ' must export printSubgraphSdl(): Promise<string>');
+  process.stdout.write(await schemaModule.printSubgraphSdl());
+`;
+
+async function printSdlInOwnProcess(specifier: string, name: string, root: string): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '--eval', PRINT_SDL, specifier], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'silent' },
+    });
+    return stdout;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim() ?? (error as Error).message;
+    throw new Error(
+      `cannot print the SDL of ${specifier} (services/${name}):\n${stderr}\n` +
+        `Each service exports "./schema" in its package.json; run \`npm install\` after adding a service, and \`npm run build\` before composing.`,
+      { cause: error },
+    );
+  }
 }
 
 export function composeSupergraph(subgraphs: Subgraph[]): CompositionOutcome {
