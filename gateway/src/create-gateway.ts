@@ -13,6 +13,7 @@ import { cors } from './cors.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { healthRouter } from './health.js';
 import { BODY_LIMIT, httpErrorHandler, notFound } from './http-errors.js';
+import { icsProxy } from './ics-proxy.js';
 import { landingPagePlugin } from './landing-page.js';
 import { createLogger, type Logger } from '@pdn/logging';
 import { identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
@@ -114,6 +115,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
 
   app.use(identifyRequests());
   app.use(healthRouter(subgraphs));
+  app.use('/ics', icsProxy(config.subgraphs.calendar, logger));
   app.all(
     '/graphql',
     logOperations(logger),

@@ -17,6 +17,8 @@ const GRAPHQL_VALIDATION_CODES: Record<string, ErrorCode> = {
   PERSISTED_QUERY_NOT_FOUND: ErrorCode.BAD_USER_INPUT,
   PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_USER_INPUT,
   OPERATION_RESOLUTION_FAILURE: ErrorCode.BAD_USER_INPUT,
+  // Apollo's code for variables of the wrong type: kept, and given the field it concerns.
+  BAD_USER_INPUT: ErrorCode.BAD_USER_INPUT,
 };
 
 function originalOf(error: unknown): unknown {
@@ -56,7 +58,11 @@ export function formatGraphQLError(
 
   const code = extensions.code;
   if (typeof code === 'string' && GRAPHQL_VALIDATION_CODES[code]) {
-    return { ...formatted, extensions: withStack({ ...extensions, code: GRAPHQL_VALIDATION_CODES[code] }) };
+    const field = extensions.field ?? invalidValuePath(formatted.message, error);
+    return {
+      ...formatted,
+      extensions: withStack({ ...extensions, code: GRAPHQL_VALIDATION_CODES[code], ...(field ? { field } : {}) }),
+    };
   }
   // Errors that already carry a contract code (from a subgraph, forwarded by the gateway) pass as they are.
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
@@ -73,4 +79,26 @@ export function formatGraphQLError(
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/**
+ * Where graphql-js found a value of the wrong type, so BAD_USER_INPUT names the field as our own
+ * validation does: from a variable (`Variable "$input" got invalid value … at "input.date"`), or from
+ * a literal in the document (the argument or input field written just before the value).
+ */
+function invalidValuePath(message: string, error: unknown): string | undefined {
+  const variable = /^Variable "\$([\w]+)" got invalid value(?:.*? at "([^"]+)")?/s.exec(message);
+  if (variable) return variable[2] ?? variable[1];
+  if (typeof error !== 'object' || error === null) return undefined;
+  // Not `instanceof GraphQLError`: the error may come from another copy of graphql-js (Apollo's).
+  const { nodes, positions, source } = error as Partial<GraphQLError>;
+  const location = nodes?.[0]?.loc;
+  const position = positions?.[0] ?? location?.start;
+  const body = source?.body ?? location?.source.body;
+  return position === undefined || !body ? undefined : fieldWrittenBefore(body, position);
+}
+
+/** `from` in `presenceReport(from: "2026-02-30")`, given the offset of the value. */
+function fieldWrittenBefore(document: string, offset: number): string | undefined {
+  return /([_A-Za-z][_0-9A-Za-z]*)\s*:\s*$/.exec(document.slice(0, offset))?.[1];
 }

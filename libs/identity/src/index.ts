@@ -1,2 +1,3 @@
 export * from './caller.js';
 export * from './identity-header.js';
+export * from './secret-tokens.js';

@@ -4,8 +4,12 @@ const PARIS = 'Europe/Paris';
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function badScalar(name: string, message: string): GraphQLError {
-  return new GraphQLError(`${name}: ${message}`, { extensions: { code: 'BAD_USER_INPUT' } });
+/**
+ * A plain error, not a GraphQLError: graphql-js then wraps it with the value's location (literals)
+ * or the variable's path, which is how BAD_USER_INPUT gets its `field`.
+ */
+function badScalar(name: string, message: string): TypeError {
+  return new TypeError(`${name}: ${message}`);
 }
 
 const parisParts = new Intl.DateTimeFormat('en-GB', {

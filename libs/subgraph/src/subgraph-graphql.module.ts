@@ -2,6 +2,7 @@ import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nest
 import type { DynamicModule, Type } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { Request } from 'express';
+import type { GraphQLScalarType } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { formatGraphQLError } from '@pdn/errors';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
@@ -14,6 +15,12 @@ export interface SubgraphGraphqlOptions {
   orphanedTypes?: Type<unknown>[];
   exposeInternals: boolean;
   logger: Logger;
+  /**
+   * Custom scalars used by `@Field(() => Scalar)` (e.g. DateScalar). The federation driver rebuilds
+   * the schema and keeps only scalars it is told about as resolvers; without this, `Date` arguments
+   * would not be parsed (anything would pass).
+   */
+  scalars?: GraphQLScalarType[];
 }
 
 /**
@@ -31,6 +38,7 @@ export function subgraphGraphqlModule(options: SubgraphGraphqlOptions): DynamicM
     introspection: true,
     includeStacktraceInErrorResponses: options.exposeInternals,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
+    resolvers: Object.fromEntries((options.scalars ?? []).map((scalar) => [scalar.name, scalar])),
     buildSchemaOptions: {
       orphanedTypes: options.orphanedTypes ?? [],
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],

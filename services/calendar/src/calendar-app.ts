@@ -3,12 +3,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { RolesGuard } from '@pdn/identity/nest';
 import type { Logger } from '@pdn/logging';
-import { CLOCK, globalProviders, startService, subgraphGraphqlModule, systemClock, type Clock, type RunningSubgraph } from '@pdn/subgraph';
+import { CLOCK, DateScalar, globalProviders, startService, subgraphGraphqlModule, systemClock, type Clock, type RunningSubgraph } from '@pdn/subgraph';
 import { CALENDAR_DATABASE, CALENDAR_SETTINGS, type CalendarDatabase } from './common/tokens.js';
 import { calendarSchema } from './db/calendar.tables.js';
 import type { CalendarSettings } from './calendar.config.js';
 import { Member } from './members/member.reference.js';
 import { MemberReferenceResolver } from './members/member-reference.resolver.js';
+import { EventsModule } from './events/events.module.js';
+import { PermanencesModule } from './permanences/permanences.module.js';
+import { PresenceModule } from './presence/presence.module.js';
+import { IcsModule } from './ics/ics.module.js';
 
 /** Committed SQL migrations; the same path from src/ (tests) and dist/ (runtime). */
 export const CALENDAR_MIGRATIONS = fileURLToPath(new URL('../src/db/migrations', import.meta.url));
@@ -33,7 +37,16 @@ export function createCalendarModule(deps: CalendarAppDeps): DynamicModule {
         { provide: CALENDAR_SETTINGS, useValue: deps.settings },
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
       ]),
-      subgraphGraphqlModule({ exposeInternals: deps.settings.NODE_ENV === 'development', logger: deps.logger, orphanedTypes: [Member] }),
+      subgraphGraphqlModule({
+        exposeInternals: deps.settings.NODE_ENV === 'development',
+        logger: deps.logger,
+        orphanedTypes: [Member],
+        scalars: [DateScalar],
+      }),
+      EventsModule,
+      PermanencesModule,
+      PresenceModule,
+      IcsModule,
     ],
     providers: [{ provide: APP_GUARD, useClass: RolesGuard }, MemberReferenceResolver],
   };

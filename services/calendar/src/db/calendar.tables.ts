@@ -81,7 +81,12 @@ export const permanences = pgTable(
     network: text('network').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('permanences_member_idx').on(t.memberId), index('permanences_weekday_idx').on(t.weekday, t.department)],
+  (t) => [
+    index('permanences_member_idx').on(t.memberId),
+    index('permanences_weekday_idx').on(t.weekday, t.department),
+    check('permanences_weekday_range', sql`${t.weekday} between 1 and 7`),
+    check('permanences_ends_after_start', sql`${t.endTime} collate "C" > ${t.startTime} collate "C"`),
+  ],
 );
 
 export interface StoredRequestCount {

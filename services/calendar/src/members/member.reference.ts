@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Float, ID, ObjectType } from '@nestjs/graphql';
 
 /**
  * The members subgraph's Member, as calendar sees it: its key, and the fields calendar needs from
@@ -10,6 +10,16 @@ import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
 export class Member {
   @Field(() => ID)
   id!: string;
+
+  /** From members, for `presence` (`@requires`); absent on references calendar itself returns. */
+  @Field(() => Float)
+  @Directive('@external')
+  weeklyHoursCommitment?: number;
+
+  /** From members, for `presence` (`@requires`): who coordinates this member. */
+  @Field(() => String)
+  @Directive('@external')
+  department?: string;
 }
 
 /** What a field that points to a member returns: federation resolves the rest in members. */

@@ -39,7 +39,9 @@ CREATE TABLE "permanences" (
 	"start_time" text NOT NULL,
 	"end_time" text NOT NULL,
 	"network" text NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "permanences_weekday_range" CHECK ("permanences"."weekday" between 1 and 7),
+	CONSTRAINT "permanences_ends_after_start" CHECK ("permanences"."end_time" collate "C" > "permanences"."start_time" collate "C")
 );
 --> statement-breakpoint
 CREATE TABLE "presence_logs" (
