@@ -4,3 +4,4 @@ export * from './start-subgraph.js';
 export * from './start-service.js';
 export * from './clock.js';
 export * from './schema-only.js';
+export * from './paris-time.js';

@@ -10,7 +10,7 @@ import { EventStatus } from './event.enums.js';
 import type { CreateEventInput, EventFilter, UpdateEventInput } from './event.input.js';
 import { canManageEvent, canSeeEvent, validEventFields, type EventFields } from './event-rules.js';
 import { EventsRepository, type EventCursor } from './events.repository.js';
-import { addParisDays } from './paris-time.js';
+import { addParisDays } from '@pdn/subgraph';
 
 const ORDERING = 'events:start';
 const ALL_STATUSES = Object.values(EventStatus);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '@pdn/errors';
 import { covers, MAX_SLOTS, validSchedule, type Slot } from './permanence-slots.js';
-import { parisWallClock } from './paris-clock.js';
+import { parisDateAndTime } from '@pdn/subgraph';
 
 const slot = (weekday: number, startTime: string, endTime: string, network = 'INSTAGRAM'): Slot => ({ weekday, startTime, endTime, network });
 
@@ -88,21 +88,21 @@ describe('a weekly schedule', () => {
 
 describe('the Paris wall clock', () => {
   it('should read winter time as UTC+1 and summer time as UTC+2', () => {
-    expect(parisWallClock(new Date('2026-01-15T17:30:00Z'))).toEqual({ date: '2026-01-15', weekday: 4, time: '18:30' });
-    expect(parisWallClock(new Date('2026-07-15T17:30:00Z'))).toEqual({ date: '2026-07-15', weekday: 3, time: '19:30' });
+    expect(parisDateAndTime(new Date('2026-01-15T17:30:00Z'))).toEqual({ date: '2026-01-15', weekday: 4, time: '18:30' });
+    expect(parisDateAndTime(new Date('2026-07-15T17:30:00Z'))).toEqual({ date: '2026-07-15', weekday: 3, time: '19:30' });
   });
 
   it('should jump from 01:59 to 03:00 on 29 March 2026 and come back from 02:59 to 02:00 on 25 October 2026', () => {
-    expect(parisWallClock(new Date('2026-03-29T00:59:00Z')).time).toBe('01:59');
-    expect(parisWallClock(new Date('2026-03-29T01:00:00Z')).time).toBe('03:00');
-    expect(parisWallClock(new Date('2026-10-25T00:59:00Z')).time).toBe('02:59');
-    expect(parisWallClock(new Date('2026-10-25T01:00:00Z')).time).toBe('02:00');
+    expect(parisDateAndTime(new Date('2026-03-29T00:59:00Z')).time).toBe('01:59');
+    expect(parisDateAndTime(new Date('2026-03-29T01:00:00Z')).time).toBe('03:00');
+    expect(parisDateAndTime(new Date('2026-10-25T00:59:00Z')).time).toBe('02:59');
+    expect(parisDateAndTime(new Date('2026-10-25T01:00:00Z')).time).toBe('02:00');
   });
 
   it('should change day at midnight in Paris, not in UTC', () => {
     // 23:30 UTC on Sunday 29 March is already Monday 01:30 in Paris (summer time).
-    expect(parisWallClock(new Date('2026-03-29T22:30:00Z'))).toEqual({ date: '2026-03-30', weekday: 1, time: '00:30' });
-    expect(parisWallClock(new Date('2026-12-31T22:59:59Z'))).toEqual({ date: '2026-12-31', weekday: 4, time: '23:59' });
-    expect(parisWallClock(new Date('2026-12-31T23:00:00Z'))).toEqual({ date: '2027-01-01', weekday: 5, time: '00:00' });
+    expect(parisDateAndTime(new Date('2026-03-29T22:30:00Z'))).toEqual({ date: '2026-03-30', weekday: 1, time: '00:30' });
+    expect(parisDateAndTime(new Date('2026-12-31T22:59:59Z'))).toEqual({ date: '2026-12-31', weekday: 4, time: '23:59' });
+    expect(parisDateAndTime(new Date('2026-12-31T23:00:00Z'))).toEqual({ date: '2027-01-01', weekday: 5, time: '00:00' });
   });
 });

@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '../common/tokens.js';
 import type { PermanenceRow } from '../db/calendar.tables.js';
 import type { PermanenceInput } from './permanence.input.js';
 import { covers, validSchedule } from './permanence-slots.js';
-import { parisWallClock } from './paris-clock.js';
+import { parisDateAndTime } from '@pdn/subgraph';
 import { PermanencesRepository } from './permanences.repository.js';
 
 @Injectable()
@@ -36,7 +36,7 @@ export class PermanencesService {
   /** The slots covering this instant, read on the Europe/Paris wall clock. */
   async onlineNow(department: string | null | undefined): Promise<PermanenceRow[]> {
     const code = department ? validate.departmentCode('department', department) : null;
-    return this.permanences.covering(parisWallClock(this.clock.now()), code);
+    return this.permanences.covering(parisDateAndTime(this.clock.now()), code);
   }
 
   ofMember(memberId: string): Promise<PermanenceRow[]> {
@@ -44,7 +44,7 @@ export class PermanencesService {
   }
 
   async isOnline(memberId: string): Promise<boolean> {
-    const now = parisWallClock(this.clock.now());
+    const now = parisDateAndTime(this.clock.now());
     return (await this.permanences.forMember(memberId)).some((slot) => covers(slot, now));
   }
 }

@@ -4,7 +4,7 @@ import { badInput, forbidden, unauthenticated } from '@pdn/errors';
 import { coordinates, isCoordinator, type Caller, type MemberCaller } from '@pdn/identity';
 import { CLOCK, type Clock } from '../common/tokens.js';
 import type { PresenceLogRow } from '../db/calendar.tables.js';
-import { parisWallClock } from '../permanences/paris-clock.js';
+import { parisDateAndTime } from '@pdn/subgraph';
 import { calendarDate, oneYearBefore, rangeDays } from './date-range.js';
 import type { PresenceLogInput } from './presence.input.js';
 import type { PresenceReport, PresenceSummary } from './presence.model.js';
@@ -34,7 +34,7 @@ export class PresenceService {
     if (self.status === 'SUSPENDED' || self.status === 'LEFT') {
       throw forbidden(`A ${self.status.toLowerCase()} member does not log presence under the label.`);
     }
-    const today = parisWallClock(this.clock.now()).date;
+    const today = parisDateAndTime(this.clock.now()).date;
     calendarDate('input.date', input.date);
     if (input.date > today) throw badInput('input.date', `${input.date} is in the future (today is ${today} in Paris).`);
     const earliest = oneYearBefore(today);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatParisDateTime } from '@pdn/subgraph';
-import { addParisDays, fromParisWallClock, parisWallClock } from './paris-time.js';
+import { addParisDays, formatParisDateTime, fromParisWallClock, parisWallClock } from './paris-time.js';
 
 const at = (iso: string) => new Date(iso);
 
