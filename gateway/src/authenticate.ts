@@ -32,6 +32,7 @@ const MemberClaims = z.object({
   role: z.enum(['PROMENEUR', 'COORDINATOR', 'ADMIN']),
   status: z.enum(['CANDIDATE', 'ACTIVE', 'SUSPENDED', 'LEFT']),
   departments: z.array(z.string()).default([]),
+  structureId: z.string().optional(),
   sid: z.string().optional(),
 });
 
@@ -90,8 +91,16 @@ export function createAuthenticator(settings: JwtSettings, logger?: Logger): Aut
     }
     const claims = MemberClaims.safeParse(payload);
     if (!claims.success) throw invalidToken('The access token does not describe a member.');
-    const { sub, role, status, departments, sid } = claims.data;
-    return { kind: 'member', memberId: sub, role, status, departments, ...(sid ? { sessionId: sid } : {}) };
+    const { sub, role, status, departments, structureId, sid } = claims.data;
+    return {
+      kind: 'member',
+      memberId: sub,
+      role,
+      status,
+      departments,
+      ...(structureId ? { structureId } : {}),
+      ...(sid ? { sessionId: sid } : {}),
+    };
   }
 
   return async ({ authorization, apiKey }) => {

@@ -61,7 +61,7 @@ function signToken(
     .sign(key);
 }
 
-const memberClaims = { role: 'COORDINATOR', status: 'ACTIVE', departments: ['32'], sid: 'session-1' };
+const memberClaims = { role: 'COORDINATOR', status: 'ACTIVE', departments: ['32'], structureId: 'structure-7', sid: 'session-1' };
 
 async function post(
   query: string,
@@ -145,6 +145,7 @@ describe('gateway over HTTP', () => {
       role: 'COORDINATOR',
       status: 'ACTIVE',
       departments: ['32'],
+      structureId: 'structure-7',
       sessionId: 'session-1',
     };
     expect(identityReceivedBy(members)).toEqual(expected);

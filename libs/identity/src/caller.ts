@@ -12,6 +12,8 @@ export type Caller =
       status: MemberStatus;
       /** INSEE codes: the member's own département, and those a coordinator runs. */
       departments: string[];
+      /** The structure the member works for, when they have one. */
+      structureId?: string;
       sessionId?: string;
     }
   | { kind: 'partner'; apiKeyId: string; scopes: ApiScope[]; departments: string[] };

@@ -215,10 +215,12 @@ describe('calendar subgraph: permanences and presence over HTTP', () => {
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
     });
 
-    it('should refuse promeneurs and the structure filter', async () => {
+    it('should refuse promeneurs and a structure id that is not one', async () => {
       expect((await post({ query }, promeneurs[0]!)).body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
-      const structure = await post({ query, variables: { structureId: randomUUID() } }, coordinator);
-      expect(structure.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'structureId' });
+      const otherStructure = await post({ query, variables: { structureId: randomUUID() } }, coordinator);
+      expect(otherStructure.body.errors).toBeUndefined();
+      const notAnId = await post({ query, variables: { structureId: 'MJC' } }, coordinator);
+      expect(notAnId.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'structureId' });
     });
   });
 });

@@ -101,6 +101,8 @@ export const presenceLogs = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     memberId: uuid('member_id').notNull(),
     department: text('department').notNull(),
+    /** The member's structure that day (from the signed identity), for reports by structure. */
+    structureId: uuid('structure_id'),
     date: date('date', { mode: 'string' }).notNull(),
     minutes: integer('minutes').notNull(),
     network: text('network').notNull(),
@@ -112,6 +114,7 @@ export const presenceLogs = pgTable(
   (t) => [
     index('presence_logs_member_date_idx').on(t.memberId, t.date),
     index('presence_logs_department_date_idx').on(t.department, t.date),
+    index('presence_logs_structure_date_idx').on(t.structureId, t.date),
     check('presence_logs_minutes_range', sql`${t.minutes} between 1 and 1440`),
     check('presence_logs_contacts_positive', sql`${t.contacts} >= 0`),
   ],

@@ -70,8 +70,12 @@ export class PresenceRepository {
   }
 
   /** Per-member sums and request counts by category of the logs filed in a département over [from, to]. */
-  async department(department: string, from: string, to: string): Promise<DepartmentPresence> {
-    const inPeriod = and(eq(presenceLogs.department, department), between(presenceLogs.date, from, to));
+  async department(department: string, from: string, to: string, structureId: string | null): Promise<DepartmentPresence> {
+    const inPeriod = and(
+      eq(presenceLogs.department, department),
+      between(presenceLogs.date, from, to),
+      structureId ? eq(presenceLogs.structureId, structureId) : undefined,
+    );
     const db = this.database.db;
     const [rows, requests] = await Promise.all([
       db

@@ -19,7 +19,7 @@ export class PresenceLogResolver {
   }
 
   @Query(() => PresenceReport, {
-    description: "Coordinators of the département (admins: any); department defaults to the caller's own. structureId is not supported yet.",
+    description: "Coordinators of the département (admins: any); department defaults to the caller's own. structureId narrows it to one structure's members.",
   })
   @RequireMember()
   presenceReport(

@@ -190,8 +190,15 @@ describe('presence', () => {
       expect(await failure(service.report(admin, '2026-11-02', '2026-11-15', null, null))).toEqual({ code: 'BAD_USER_INPUT', field: 'department' });
     });
 
-    it('should refuse a structure filter it cannot apply honestly', async () => {
-      expect(await failure(service.report(lotCoordinator, '2026-11-02', '2026-11-15', '46', randomUUID()))).toEqual({ code: 'BAD_USER_INPUT', field: 'structureId' });
+    it('should narrow a report to the structure each log was filed under', async () => {
+      const mjc = randomUUID();
+      const worker = member({ departments: ['46'], structureId: mjc });
+      await service.log(worker, log({ date: '2026-11-10', minutes: 45, contacts: 2 }));
+      const report = await service.report(lotCoordinator, '2026-11-02', '2026-11-15', '46', mjc);
+      expect(report.rows).toEqual([expect.objectContaining({ minutesLogged: 45, contacts: 2 })]);
+      expect(report.totalMinutes).toBe(45);
+      expect((await service.report(lotCoordinator, '2026-11-02', '2026-11-15', '46', randomUUID())).rows).toEqual([]);
+      expect(await failure(service.report(lotCoordinator, '2026-11-02', '2026-11-15', '46', 'not-an-id'))).toEqual({ code: 'BAD_USER_INPUT', field: 'structureId' });
     });
 
     it('should refuse a reversed period and one longer than a year', async () => {

@@ -56,6 +56,7 @@ export class PresenceService {
     return this.presence.insert({
       memberId: self.memberId,
       department,
+      structureId: self.structureId ?? null,
       date: input.date,
       minutes: input.minutes,
       network: input.network,
@@ -66,9 +67,8 @@ export class PresenceService {
   }
 
   /**
-   * A département's presence over a period, for its coordinators (admins: any département).
-   * Filtering by structure is refused rather than approximated: calendar does not know members'
-   * structures (neither the logs nor the signed identity carry one).
+   * A département's presence over a period, for its coordinators (admins: any département),
+   * optionally one structure's: each log keeps the structure its member worked for that day.
    */
   async report(caller: Caller, from: string, to: string, department: string | null | undefined, structureId: string | null | undefined): Promise<PresenceReport> {
     const self = requireMember(caller);
@@ -76,11 +76,9 @@ export class PresenceService {
     const code = department ? validate.departmentCode('department', department) : self.departments[0];
     if (!code) throw badInput('department', 'Say which département to report on.');
     if (!coordinates(self, code)) throw forbidden(`Only the coordinators of département ${code} can see its presence report.`);
-    if (structureId != null) {
-      throw badInput('structureId', 'Filtering a presence report by structure is not supported yet: leave structureId out and read each row\'s member { structure }.');
-    }
+    if (structureId != null && !validate.isUuid(structureId)) throw badInput('structureId', 'This is not a structure id.');
     rangeDays(from, to);
-    const { rows, requests } = await this.presence.department(code, from, to);
+    const { rows, requests } = await this.presence.department(code, from, to, structureId ?? null);
     return {
       from,
       to,

@@ -44,12 +44,14 @@ describe('AuthService', () => {
   describe('login', () => {
     it('should sign a member in with an access token that verifies against the JWKS and carries the claims', async () => {
       const email = newEmail();
+      const structure = await f.createStructure();
       const member = await f.createMember({
         email,
         password: PASSWORD,
         role: 'COORDINATOR',
         department: '32',
         coordinatedDepartments: ['32', '31', '65'],
+        structureId: structure.id,
       });
       const result = await f.auth.login(email, PASSWORD);
 
@@ -63,6 +65,7 @@ describe('AuthService', () => {
         role: 'COORDINATOR',
         status: 'ACTIVE',
         departments: ['32', '31', '65'],
+        structureId: structure.id,
         iss: 'pdn-members',
         aud: 'pdn-api',
         exp: Math.floor(result.expiresAt.getTime() / 1000),

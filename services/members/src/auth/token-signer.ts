@@ -16,6 +16,8 @@ export interface AccessTokenClaims {
   status: MemberStatus;
   /** The member's own département first, then those they coordinate. */
   departments: string[];
+  /** The member's structure, if any: lets other subgraphs file what the member writes under it. */
+  structureId?: string;
   /** Session id: lets a session be recognised (and, later, refused) without a database read per request. */
   sid: string;
   iss: string;
@@ -62,6 +64,7 @@ export class TokenSigner {
       role: member.role,
       status: member.status,
       departments: memberDepartments(member),
+      ...(member.structureId ? { structureId: member.structureId } : {}),
       sid: sessionId,
     })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })

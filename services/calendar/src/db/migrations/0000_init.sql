@@ -48,6 +48,7 @@ CREATE TABLE "presence_logs" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"member_id" uuid NOT NULL,
 	"department" text NOT NULL,
+	"structure_id" uuid,
 	"date" date NOT NULL,
 	"minutes" integer NOT NULL,
 	"network" text NOT NULL,
@@ -80,6 +81,7 @@ CREATE INDEX "permanences_member_idx" ON "permanences" USING btree ("member_id")
 CREATE INDEX "permanences_weekday_idx" ON "permanences" USING btree ("weekday","department");--> statement-breakpoint
 CREATE INDEX "presence_logs_member_date_idx" ON "presence_logs" USING btree ("member_id","date");--> statement-breakpoint
 CREATE INDEX "presence_logs_department_date_idx" ON "presence_logs" USING btree ("department","date");--> statement-breakpoint
+CREATE INDEX "presence_logs_structure_date_idx" ON "presence_logs" USING btree ("structure_id","date");--> statement-breakpoint
 CREATE UNIQUE INDEX "registrations_event_member_key" ON "registrations" USING btree ("event_id","member_id");--> statement-breakpoint
 CREATE INDEX "registrations_event_status_idx" ON "registrations" USING btree ("event_id","status","waitlist_position");--> statement-breakpoint
 CREATE INDEX "registrations_member_idx" ON "registrations" USING btree ("member_id","status");
