@@ -1,10 +1,11 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import type { DynamicModule, Type } from '@nestjs/common';
-import { GraphQLModule } from '@nestjs/graphql';
+import { Catch, Module, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule, type GqlExceptionFilter } from '@nestjs/graphql';
 import type { Request } from 'express';
 import type { GraphQLScalarType } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { formatGraphQLError } from '@pdn/errors';
+import { DomainError, formatGraphQLError } from '@pdn/errors';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { callerOf, type SubgraphContext } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
@@ -29,6 +30,28 @@ export interface SubgraphGraphqlOptions {
  * are reached only through the gateway.
  */
 export function subgraphGraphqlModule(options: SubgraphGraphqlOptions): DynamicModule {
+  @Module({})
+  class SubgraphGraphqlModule {}
+  return {
+    module: SubgraphGraphqlModule,
+    imports: [graphqlModule(options)],
+    providers: [{ provide: APP_FILTER, useClass: ExpectedErrorsFilter }],
+  };
+}
+
+/**
+ * Nest logs every error a resolver throws as an unhandled exception, stack included. A DomainError is
+ * an expected answer (a refusal, a conflict), not a fault: it goes back to GraphQL as it is, unlogged.
+ * Anything else still reaches the logs through formatError.
+ */
+@Catch(DomainError)
+class ExpectedErrorsFilter implements GqlExceptionFilter {
+  catch(error: DomainError) {
+    return error;
+  }
+}
+
+function graphqlModule(options: SubgraphGraphqlOptions): DynamicModule {
   return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
     autoSchemaFile: { federation: 2 },

@@ -30,6 +30,7 @@ describe('permanences and presence through the gateway', () => {
   let otherCoordinator: Person;
   let isabelle: Person;
   let paul: Person;
+  let structureId: string;
   // Two weeks, today included: 14 days, so a 3 h/week commitment is 360 minutes.
   const from = parisDaysAgo(13);
   const to = parisDaysAgo(0);
@@ -37,7 +38,7 @@ describe('permanences and presence through the gateway', () => {
   beforeAll(async () => {
     system = await startSystem();
     const admin = await signInAdmin(system);
-    const structureId = await createStructure(admin);
+    structureId = await createStructure(admin);
     coordinator = await join(system, admin, { structureId, email: 'coordination@caf32.test', firstName: 'Claire', lastName: 'Dubosc', role: 'COORDINATOR' });
     otherCoordinator = await join(system, admin, { structureId: null, email: 'coordination@caf31.test', firstName: 'Henri', lastName: 'Garonne', role: 'COORDINATOR', department: '31' });
     isabelle = await activate(system, coordinator.client, await join(system, coordinator.client, { structureId, email: 'isabelle@bij-auch.test', firstName: 'Isabelle', lastName: 'Laffargue' }));
@@ -185,11 +186,19 @@ describe('permanences and presence through the gateway', () => {
     ]);
   });
 
-  it('should refuse the report to promeneurs and to coordinators of another département, and the structure filter to all', async () => {
+  it("should narrow the report to one structure, the one each promeneur's token names", async () => {
+    const mine = await coordinator.client.request(PresenceReportDocument, { from, to, structureId });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.presenceReport.totalMinutes).toBe(210);
+    const elsewhere = await coordinator.client.request(PresenceReportDocument, { from, to, structureId: '00000000-0000-4000-8000-000000000000' });
+    expect(elsewhere.data!.presenceReport).toMatchObject({ totalMinutes: 0, rows: [] });
+  });
+
+  it('should refuse the report to promeneurs and to coordinators of another département, and a structure id that is not one', async () => {
     expect(codeOf(await isabelle.client.request(PresenceReportDocument, { from, to }))).toBe('FORBIDDEN');
     expect(codeOf(await otherCoordinator.client.request(PresenceReportDocument, { from, to, department: '32' }))).toBe('FORBIDDEN');
     expect(codeOf(await system.anonymous.request(PresenceReportDocument, { from, to }))).toBe('UNAUTHENTICATED');
-    const byStructure = await coordinator.client.request(PresenceReportDocument, { from, to, structureId: '00000000-0000-4000-8000-000000000000' });
+    const byStructure = await coordinator.client.request(PresenceReportDocument, { from, to, structureId: 'BIJ' });
     expect(byStructure.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'structureId' });
     const reversed = await coordinator.client.request(PresenceReportDocument, { from: to, to: from });
     expect(reversed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });

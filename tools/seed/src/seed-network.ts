@@ -3,13 +3,11 @@ import {
   AcceptInvitationDocument,
   CreateStructureDocument,
   InviteMemberDocument,
-  LoginDocument,
   PdnClient,
   SetMemberStatusDocument,
   StructuresDocument,
   UpdateMyProfileDocument,
   type MemberStatus,
-  type PdnResult,
   type Role,
   type UpdateProfileInput,
 } from '@pdn/client';
@@ -24,6 +22,10 @@ import {
   type SeedMember,
   type SeedStructure,
 } from './gers-network.js';
+import { seedCalendar, type CalendarReport } from './seed-calendar.js';
+import { expectData, signIn, type SignedIn } from './seed-steps.js';
+
+export { SeedStepError } from './seed-steps.js';
 
 export interface SeedOptions {
   /** The gateway's GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -34,6 +36,12 @@ export interface SeedOptions {
   force?: boolean;
   /** The charter version the members subgraph expects (its CHARTER_VERSION); default '2024-1'. */
   charterVersion?: string;
+  /** Also seed the calendar: events, registrations, permanences, presence logs (default true). */
+  calendar?: boolean;
+  /** The current instant the calendar is planned around (default: now). */
+  now?: Date;
+  /** Calls in flight at once for the calendar's batches (default 8). */
+  concurrency?: number;
   log?: (line: string) => void;
   fetch?: typeof fetch;
 }
@@ -41,6 +49,8 @@ export interface SeedOptions {
 export interface SeedReport {
   structures: { created: number; reused: number };
   members: { invited: number; reused: number; byStatus: Partial<Record<MemberStatus, number>> };
+  /** Absent when the calendar was not seeded. */
+  calendar?: CalendarReport;
   durationMs: number;
 }
 
@@ -55,57 +65,15 @@ export class DirectoryNotEmptyError extends Error {
   }
 }
 
-/** One API call of the seed failed; says which and carries the GraphQL errors' codes. */
-export class SeedStepError extends Error {
-  readonly code: string | undefined;
-  constructor(
-    readonly step: string,
-    readonly errors: readonly { message: string; extensions?: Record<string, unknown> }[],
-    readonly status: number,
-    hint?: string,
-  ) {
-    const details = errors.length
-      ? errors.map((e) => `${e.message}${e.extensions?.code ? ` [${String(e.extensions.code)}]` : ''}`).join('; ')
-      : `HTTP ${status} without data`;
-    super(`seed: ${step} failed: ${details}${hint ? `\n  ${hint}` : ''}`);
-    this.name = 'SeedStepError';
-    this.code = errors[0]?.extensions?.code as string | undefined;
-  }
-}
-
 export const DEFAULT_CHARTER_VERSION = '2024-1';
 
 const VALIDATED = 'Labellisation validée par le comité technique PDN32';
 const COORDINATION = 'Coordination départementale du réseau PDN32';
 
-/** A GraphQL result's data, or a SeedStepError naming the step. */
-async function expectData<T>(step: string, pending: Promise<PdnResult<T>>, hint?: string): Promise<T> {
-  const result = await pending;
-  if (result.errors?.length || !result.data) throw new SeedStepError(step, result.errors ?? [], result.status, hint);
-  return result.data;
-}
-
 /** How many structures the directory holds (anyone may ask): 0 means a fresh install. */
 export async function directorySize(client: PdnClient): Promise<number> {
   const data = await expectData('counting structures', client.request(StructuresDocument, { first: 1 }));
   return data.structures.totalCount;
-}
-
-interface SignedIn {
-  client: PdnClient;
-  id: string;
-  status: MemberStatus;
-  charterAccepted: boolean;
-}
-
-async function signIn(client: PdnClient, email: string, password: string, who: string, hint?: string): Promise<SignedIn> {
-  const { login } = await expectData(`signing in as ${who} (${email})`, client.request(LoginDocument, { email, password }), hint);
-  return {
-    client: client.withToken(login.accessToken),
-    id: login.member.id,
-    status: login.member.status,
-    charterAccepted: login.member.charterAcceptedAt != null,
-  };
 }
 
 export async function seedNetwork(options: SeedOptions): Promise<SeedReport> {
@@ -165,6 +133,11 @@ export async function seedNetwork(options: SeedOptions): Promise<SeedReport> {
     .map(([status, count]) => `${count} ${status}`)
     .join(', ');
   log(`members: ${report.members.invited} invited${report.members.reused ? `, ${report.members.reused} already there` : ''} (${statuses})`);
+
+  // ---------------------------------------------------------------- calendar (as the coordinators and the promeneurs themselves)
+  if (options.calendar !== false) {
+    report.calendar = await seedCalendar({ anonymous, now: options.now ?? new Date(), concurrency: options.concurrency, log });
+  }
 
   report.durationMs = Date.now() - started;
   return report;
