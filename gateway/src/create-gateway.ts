@@ -111,6 +111,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     authenticate,
     identitySigningKey: config.identitySigningKey,
     logger,
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    exposeInternals: config.nodeEnv === 'development',
   });
 
   app.use(identifyRequests());

@@ -39,6 +39,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   jwt: JwtSettings;
   supergraphPath: string;
+  /** Concurrent subscriptions one WebSocket connection may hold. */
+  maxSubscriptionsPerConnection?: number;
 }
 
 const TIMEOUT = { error: 'must be a whole number of milliseconds from 1 to 600000' };
@@ -98,6 +100,7 @@ function gatewaySettingsSchema(production: boolean) {
     JWT_ISSUER: z.string().default('pdn-members'),
     JWT_AUDIENCE: z.string().default('pdn-api'),
     SUPERGRAPH_PATH: z.string().optional(),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(20),
   });
 }
 
@@ -137,5 +140,6 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
         ? e.SUPERGRAPH_PATH
         : resolve(e.SUPERGRAPH_PATH)
       : DEFAULT_SUPERGRAPH_PATH,
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
   };
 }

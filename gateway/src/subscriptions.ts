@@ -1,6 +1,22 @@
-import type { Server } from 'node:http';
-import type { Authenticate } from './authenticate.js';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  GraphQLError,
+  type GraphQLFormattedError,
+  getOperationAST,
+  parse,
+} from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { ErrorCode, formatGraphQLError } from '@pdn/errors';
+import type { Caller } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import type { Authenticate } from './authenticate.js';
+import { buildSubscriptionSchema, SubgraphConnections, type SubscriptionContext } from './subscriptions-schema.js';
 import type { SubgraphEndpoint } from './supergraph.js';
 
 export interface SubscriptionServer {
@@ -14,15 +30,169 @@ export interface SubscriptionDependencies {
   authenticate: Authenticate;
   identitySigningKey: string;
   logger: Logger;
+  /** Concurrent subscriptions one connection may hold (MAX_SUBSCRIPTIONS_PER_CONNECTION). */
+  maxSubscriptionsPerConnection?: number;
+  /** Development: internal error messages and stacks reach the client. */
+  exposeInternals?: boolean;
+  /** Ping interval towards clients; a client that does not answer one within it is cut. */
+  keepAliveMs?: number;
+}
+
+export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+const GRAPHQL_PATH = '/graphql';
+
+/** Close codes of a refused connection_init, in graphql-ws's 4xxx family (4403 is its "Forbidden"). */
+export const CloseCodes = {
+  UNAUTHENTICATED: 4401,
+  FORBIDDEN: 4403,
+  /** The members service could not vouch for the token: try again later, as HTTP's 503. */
+  TRY_AGAIN_LATER: 1013,
+  GOING_AWAY: 1001,
+} as const;
+
+type ConnectionExtra = {
+  socket: WebSocket;
+  request: IncomingMessage;
+  connection?: SubgraphConnections;
+  /** Ids of this connection's running subscriptions, for the per-connection limit. */
+  active?: Set<string>;
+};
+
+type WsContext = Context<Record<string, unknown> | undefined, ConnectionExtra>;
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function closeCodeFor(error: unknown): number {
+  const code = (error as GraphQLError | undefined)?.extensions?.code;
+  if (code === ErrorCode.SERVICE_UNAVAILABLE) return CloseCodes.TRY_AGAIN_LATER;
+  if (code === ErrorCode.FORBIDDEN) return CloseCodes.FORBIDDEN;
+  return CloseCodes.UNAUTHENTICATED;
+}
+
+/** A WebSocket close reason is at most 123 bytes. */
+function closeReason(message: string): string {
+  const buffer = Buffer.from(message);
+  return buffer.length <= 123 ? message : `${buffer.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '')}…`;
+}
+
+function describeCaller(caller: Caller | undefined) {
+  if (!caller) return undefined;
+  if (caller.kind === 'member') return { kind: caller.kind, memberId: caller.memberId, role: caller.role };
+  return { kind: caller.kind };
 }
 
 /**
- * Where graphql-ws will be attached, on the same `/graphql` path as HTTP (see architecture.md:
- * `@apollo/gateway` cannot execute subscriptions, so the gateway will run them itself). The
- * connection_init payload carries `authorization` or `apiKey`, checked by the same `authenticate` as
- * HTTP. Until then no upgrade listener is installed, so a WebSocket handshake gets an ordinary HTTP
- * answer.
+ * graphql-ws on the gateway's HTTP server, at /graphql beside HTTP. Clients authenticate in
+ * connection_init (`{ authorization: "Bearer <token>" }`, the same check as HTTP; no payload means
+ * anonymous; `{ apiKey }` is refused until partner keys exist, issue 5). Subscriptions run on a schema
+ * stitched from the supergraph (subscriptions-schema.ts), since @apollo/gateway cannot execute them.
+ *
+ * Queries and mutations are refused here: they go over HTTP, where the Apollo gateway gives them its
+ * operation log, timeouts and partial results. One path for them keeps one behaviour to test.
  */
-export function attachSubscriptionServer(_httpServer: Server, _deps: SubscriptionDependencies): SubscriptionServer {
-  return { dispose: async () => {} };
+export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionDependencies): SubscriptionServer {
+  const { logger, identitySigningKey } = deps;
+  const maxSubscriptions = deps.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+  const log = logger.child({ component: 'subscriptions' });
+  const schema = buildSubscriptionSchema(deps);
+
+  const format = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError => {
+    const formatted = error instanceof GraphQLError ? error.toJSON() : error;
+    return formatGraphQLError(formatted, error, {
+      exposeInternals: deps.exposeInternals ?? false,
+      onInternalError: (internal) => log.error({ err: internal }, 'internal error in a subscription'),
+    });
+  };
+
+  const wss = new WebSocketServer({ noServer: true });
+  const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      schema,
+      onConnect: async (ctx: WsContext) => {
+        const params = ctx.connectionParams ?? {};
+        let caller: Caller;
+        try {
+          caller = await deps.authenticate({
+            authorization: text(params['authorization']) ?? text(params['Authorization']),
+            apiKey: params['apiKey'] === undefined ? undefined : String(params['apiKey']),
+          });
+        } catch (error) {
+          const message = (error as Error).message;
+          log.info({ code: (error as GraphQLError).extensions?.code }, 'WebSocket connection refused');
+          // Closed here, with a code saying why; returning false afterwards changes nothing.
+          ctx.extra.socket.close(closeCodeFor(error), closeReason(message));
+          return false;
+        }
+        ctx.extra.connection = new SubgraphConnections(caller, identitySigningKey, log);
+        ctx.extra.active = new Set();
+        return true;
+      },
+      onSubscribe: (ctx: WsContext, id: string, payload: SubscribePayload) => {
+        let operation;
+        try {
+          operation = getOperationAST(parse(payload.query), payload.operationName);
+        } catch {
+          return undefined; // graphql-ws reports the syntax error itself
+        }
+        if (operation && operation.operation !== 'subscription') {
+          return [
+            new GraphQLError('Send queries and mutations over HTTP: this WebSocket endpoint serves subscriptions.', {
+              extensions: { code: ErrorCode.BAD_USER_INPUT },
+            }),
+          ];
+        }
+        const active = ctx.extra.active!;
+        if (active.size >= maxSubscriptions) {
+          return [
+            new GraphQLError(`A connection may hold at most ${maxSubscriptions} subscriptions at once: close one first.`, {
+              extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'subscriptionsPerConnection', max: maxSubscriptions },
+            }),
+          ];
+        }
+        active.add(id);
+        return undefined;
+      },
+      context: (ctx: WsContext, id: string, payload: SubscribePayload): SubscriptionContext => {
+        const requestId = randomUUID();
+        const connection = ctx.extra.connection!;
+        log.info({ requestId, operationName: payload.operationName, caller: describeCaller(connection.caller), id }, 'subscription');
+        return { caller: connection.caller, requestId, connection };
+      },
+      onNext: (_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: unknown, result: ExecutionResult | FormattedExecutionResult) =>
+        result.errors?.length ? { ...result, errors: result.errors.map(format) } : undefined,
+      onError: (ctx: WsContext, id: string, _payload: SubscribePayload, errors: readonly GraphQLError[]) => {
+        ctx.extra.active?.delete(id);
+        return errors.map(format);
+      },
+      onComplete: (ctx: WsContext, id: string) => {
+        ctx.extra.active?.delete(id);
+      },
+      onClose: (ctx: WsContext) => {
+        // graphql-ws has returned every running operation's iterator; this closes the subgraph sockets.
+        void ctx.extra.connection?.dispose();
+      },
+    },
+    wss,
+    deps.keepAliveMs,
+  );
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://gateway').pathname;
+    if (path !== GRAPHQL_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  let disposing: Promise<void> | undefined;
+  return {
+    dispose: () =>
+      (disposing ??= (async () => {
+        httpServer.off('upgrade', onUpgrade);
+        // graphql-ws's dispose closes every client with 1001 Going Away, then the WebSocket server.
+        await server.dispose();
+      })()),
+  };
 }

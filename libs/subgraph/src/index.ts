@@ -5,3 +5,4 @@ export * from './start-service.js';
 export * from './clock.js';
 export * from './schema-only.js';
 export * from './paris-time.js';
+export * from './subgraph-subscriptions.js';

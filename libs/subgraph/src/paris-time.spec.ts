@@ -26,3 +26,12 @@ describe('Paris wall-clock arithmetic', () => {
     expect(formatParisDateTime(repeated)).toBe('2026-10-25T02:30:00+02:00');
   });
 });
+
+describe('formatParisDateTime', () => {
+  it('should keep milliseconds when there are some, so an instant reads back as itself', () => {
+    const instant = new Date('2026-11-26T17:00:00.250Z');
+    expect(formatParisDateTime(instant)).toBe('2026-11-26T18:00:00.250+01:00');
+    expect(new Date(formatParisDateTime(instant)).getTime()).toBe(instant.getTime());
+    expect(formatParisDateTime(new Date('2026-07-01T08:00:00Z'))).toBe('2026-07-01T10:00:00+02:00');
+  });
+});

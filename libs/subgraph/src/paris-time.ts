@@ -39,14 +39,19 @@ export function parisOffsetMs(instant: number): number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** `2026-03-29T10:00:00+02:00`: the instant as French users read it, with its offset. */
+/**
+ * `2026-03-29T10:00:00+02:00`: the instant as French users read it, with its offset. Milliseconds are
+ * written when there are any (`…T10:00:00.250+02:00`), so an instant read back is the same instant:
+ * a client resuming a subscription `since` the last alert it saw must not get it again.
+ */
 export function formatParisDateTime(date: Date): string {
-  const instant = Math.floor(date.getTime() / 1000) * 1000;
-  const w = parisWallClock(new Date(instant));
-  const offsetMinutes = Math.round(parisOffsetMs(instant) / 60000);
+  const instant = date.getTime();
+  const w = parisWallClock(date);
+  const offsetMinutes = Math.round(parisOffsetMs(Math.floor(instant / 1000) * 1000) / 60000);
   const abs = Math.abs(offsetMinutes);
   const offset = `${offsetMinutes >= 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${offset}`;
+  const fraction = w.millisecond ? `.${pad(w.millisecond, 3)}` : '';
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${fraction}${offset}`;
 }
 
 /**

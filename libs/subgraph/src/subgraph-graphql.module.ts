@@ -1,15 +1,22 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { Catch, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { GraphQLModule, type GqlExceptionFilter } from '@nestjs/graphql';
+import { GraphQLModule, type GqlExceptionFilter, type GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
 import type { Request } from 'express';
-import type { GraphQLScalarType } from 'graphql';
+import type { GraphQLFormattedError, GraphQLScalarType } from 'graphql';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { DomainError, formatGraphQLError } from '@pdn/errors';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { callerOf, type SubgraphContext } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
 import { DateTimeScalar } from './scalars.js';
+import {
+  isWsContext,
+  type SubgraphSubscriptionOptions,
+  SubgraphSubscriptionSockets,
+  subgraphWsOptions,
+  wsSubscriptionContext,
+} from './subgraph-subscriptions.js';
 
 export interface SubgraphGraphqlOptions {
   /** Foreign entity stubs that no resolver returns directly. */
@@ -22,6 +29,11 @@ export interface SubgraphGraphqlOptions {
    * would not be parsed (anything would pass).
    */
   scalars?: GraphQLScalarType[];
+  /**
+   * Serves graphql-ws on /graphql for the gateway (off by default): each connection must open with the
+   * caller's signed identity, and subscriptions see the same context as HTTP requests.
+   */
+  subscriptions?: SubgraphSubscriptionOptions;
 }
 
 /**
@@ -32,10 +44,15 @@ export interface SubgraphGraphqlOptions {
 export function subgraphGraphqlModule(options: SubgraphGraphqlOptions): DynamicModule {
   @Module({})
   class SubgraphGraphqlModule {}
+  const sockets = new SubgraphSubscriptionSockets();
   return {
     module: SubgraphGraphqlModule,
-    imports: [graphqlModule(options)],
-    providers: [{ provide: APP_FILTER, useClass: ExpectedErrorsFilter }],
+    imports: [graphqlModule(options, sockets)],
+    providers: [
+      { provide: APP_FILTER, useClass: ExpectedErrorsFilter },
+      { provide: SubgraphSubscriptionSockets, useValue: sockets },
+    ],
+    exports: [SubgraphSubscriptionSockets],
   };
 }
 
@@ -51,7 +68,12 @@ class ExpectedErrorsFilter implements GqlExceptionFilter {
   }
 }
 
-function graphqlModule(options: SubgraphGraphqlOptions): DynamicModule {
+function graphqlModule(options: SubgraphGraphqlOptions, sockets: SubgraphSubscriptionSockets): DynamicModule {
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
+    formatGraphQLError(formatted, error, {
+      exposeInternals: options.exposeInternals,
+      onInternalError: (e) => options.logger.error({ err: e }, 'internal error in a resolver'),
+    });
   return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
     autoSchemaFile: { federation: 2 },
@@ -66,15 +88,25 @@ function graphqlModule(options: SubgraphGraphqlOptions): DynamicModule {
       orphanedTypes: options.orphanedTypes ?? [],
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     },
-    context: ({ req }: { req: Request }): SubgraphContext => ({
-      req,
-      caller: callerOf(req),
-      requestId: requestIdFrom(req?.headers?.[REQUEST_ID_HEADER]),
-    }),
-    formatError: (formatted, error) =>
-      formatGraphQLError(formatted, error, {
-        exposeInternals: options.exposeInternals,
-        onInternalError: (e) => options.logger.error({ err: e }, 'internal error in a resolver'),
-      }),
+    ...(options.subscriptions
+      ? {
+          subscriptions: {
+            // Nest's type lists fewer hooks than it passes on to graphql-ws (it spreads them all).
+            'graphql-ws': subgraphWsOptions(options.subscriptions, sockets, options.logger, (e) =>
+              formatError(e.toJSON(), e),
+            ) as GraphQLWsSubscriptionsConfig,
+          },
+        }
+      : {}),
+    // graphql-ws calls this with its own context and the subscribe payload instead of `{ req }`.
+    context: (http: { req: Request } | unknown, _id?: string, payload?: unknown): SubgraphContext =>
+      isWsContext(http)
+        ? wsSubscriptionContext(http, payload)
+        : {
+            req: (http as { req: Request }).req,
+            caller: callerOf((http as { req: Request }).req),
+            requestId: requestIdFrom((http as { req: Request }).req?.headers?.[REQUEST_ID_HEADER]),
+          },
+    formatError,
   });
 }
