@@ -50,6 +50,22 @@ export class SubgraphProcess {
     return subgraph;
   }
 
+  /**
+   * Another replica of a running subgraph: its own process and port, the same database. Needs
+   * TEST_DATABASE_URL (one PGlite folder cannot be shared by two processes).
+   */
+  static async replicaOf(primary: SubgraphProcess, env: Record<string, string> = {}): Promise<SubgraphProcess> {
+    if (!primary.databaseUrl) throw new Error('Replicas share a PostgreSQL database: set TEST_DATABASE_URL.');
+    const replica = new SubgraphProcess(primary.name, await freePort(), { ...primary.env, ...env });
+    replica.databaseUrl = primary.databaseUrl;
+    replica.sharesDatabase = true;
+    await replica.run();
+    return replica;
+  }
+
+  /** A replica leaves the database to the process that created it. */
+  private sharesDatabase = false;
+
   /** Starts (again) on the same port and database. */
   async run(): Promise<void> {
     const prefix = this.name.toUpperCase();
@@ -92,6 +108,7 @@ export class SubgraphProcess {
 
   async dispose(): Promise<void> {
     await this.stop();
+    if (this.sharesDatabase) return;
     const serverUrl = process.env['TEST_DATABASE_URL'];
     if (serverUrl && this.databaseUrl) await dropServerDatabase(serverUrl, this.databaseUrl);
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });

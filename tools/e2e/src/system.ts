@@ -9,7 +9,16 @@ export interface RunningSystem {
   anonymous: PdnClient;
   members: SubgraphProcess;
   calendar: SubgraphProcess;
+  feed: SubgraphProcess;
+  /** Another gateway, on its own port, over the same subgraphs or others (e.g. a second feed replica). */
+  startGateway(subgraphs?: { feed?: SubgraphProcess }): Promise<RunningGateway>;
   close(): Promise<void>;
+}
+
+/** The feed's settings in end-to-end runs: Redis between replicas when REDIS_URL is set. */
+function feedEnv(): Record<string, string> {
+  const redisUrl = process.env['REDIS_URL'];
+  return redisUrl ? { REDIS_URL: redisUrl } : {};
 }
 
 /**
@@ -18,29 +27,39 @@ export interface RunningSystem {
  * all real HTTP servers on free ports. Needs `npm run build` first (`npm test` does it).
  */
 export async function startSystem(): Promise<RunningSystem> {
-  const [members, calendar] = await Promise.all([
+  const [members, calendar, feed] = await Promise.all([
     SubgraphProcess.start('members', { PDN_ADMIN_EMAIL: ADMIN.email, PDN_ADMIN_PASSWORD: ADMIN.password, LOGIN_MAX_FAILURES: '3' }),
     SubgraphProcess.start('calendar'),
+    SubgraphProcess.start('feed', feedEnv()),
   ]);
-  const gateway: RunningGateway = await createGateway(
-    loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      GATEWAY_PORT: '0',
-      MEMBERS_URL: members.url,
-      CALENDAR_URL: calendar.url,
-      SUBGRAPH_TIMEOUT_MS: '10000',
-      MEMBERS_TIMEOUT_MS: '3000',
-    }),
-  );
+  const gateways: RunningGateway[] = [];
+  const startGateway = async (subgraphs: { feed?: SubgraphProcess } = {}) => {
+    const gateway = await createGateway(
+      loadGatewayConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        GATEWAY_PORT: '0',
+        MEMBERS_URL: members.url,
+        CALENDAR_URL: calendar.url,
+        FEED_URL: (subgraphs.feed ?? feed).url,
+        SUBGRAPH_TIMEOUT_MS: '10000',
+        MEMBERS_TIMEOUT_MS: '3000',
+      }),
+    );
+    gateways.push(gateway);
+    return gateway;
+  };
+  const gateway = await startGateway();
   return {
     gatewayUrl: gateway.url,
     anonymous: new PdnClient(gateway.url),
     members,
     calendar,
+    feed,
+    startGateway,
     close: async () => {
-      await gateway.stop();
-      await Promise.all([members.dispose(), calendar.dispose()]);
+      await Promise.all(gateways.map((g) => g.stop()));
+      await Promise.all([members.dispose(), calendar.dispose(), feed.dispose()]);
     },
   };
 }

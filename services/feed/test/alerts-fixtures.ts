@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Caller, MemberCaller } from '@pdn/identity';
+import type { Clock } from '@pdn/subgraph';
+import { AlertCategory, AlertSeverity } from '../src/alerts/alert.enums.js';
+import type { RaiseAlertInput } from '../src/alerts/alert.input.js';
+
+/** Callers as the gateway signs them. */
+export function promeneurOf(department = '32'): MemberCaller {
+  return { kind: 'member', memberId: randomUUID(), role: 'PROMENEUR', status: 'ACTIVE', departments: [department] };
+}
+
+export function coordinatorOf(...departments: string[]): MemberCaller {
+  return { kind: 'member', memberId: randomUUID(), role: 'COORDINATOR', status: 'ACTIVE', departments };
+}
+
+export function admin(): MemberCaller {
+  return { kind: 'member', memberId: randomUUID(), role: 'ADMIN', status: 'ACTIVE', departments: [] };
+}
+
+export const anonymous: Caller = { kind: 'anonymous' };
+export const partner: Caller = { kind: 'partner', apiKeyId: randomUUID(), scopes: ['ALERTS_READ', 'FEED_READ'], departments: ['32'] };
+
+export class TestClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(instant: Date | string): void {
+    this.current = new Date(instant);
+  }
+  advanceMinutes(minutes: number): void {
+    this.current = new Date(this.current.getTime() + minutes * 60_000);
+  }
+}
+
+export function alertInput(overrides: Partial<RaiseAlertInput> = {}): RaiseAlertInput {
+  return {
+    severity: AlertSeverity.WARNING,
+    category: AlertCategory.VIRAL_CHALLENGE,
+    title: 'Défi dangereux sur TikTok',
+    body: 'Un « défi » circule chez les collégiens du Gers depuis lundi.\nParlez-en avec les jeunes que vous accompagnez.',
+    departments: ['32'],
+    ...overrides,
+  };
+}
+
+/** Awaits a refusal and returns it, failing the test when the call succeeds or fails otherwise. */
+export async function refusal(promise: Promise<unknown> | (() => unknown), code: string, field?: string): Promise<Error & { code: string; field?: string }> {
+  let error: unknown;
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (e) {
+    error = e;
+  }
+  if (!error) throw new Error(`expected a ${code} refusal, but the call succeeded`);
+  const domain = error as { code?: string; field?: string; message: string };
+  if (domain.code !== code || (field !== undefined && domain.field !== field)) {
+    throw new Error(`expected ${code}${field ? ` on ${field}` : ''}, got ${domain.code ?? 'no code'}${domain.field ? ` on ${domain.field}` : ''}: ${domain.message}`);
+  }
+  return error as Error & { code: string; field?: string };
+}
