@@ -23,6 +23,7 @@ import {
   type SeedStructure,
 } from './gers-network.js';
 import { seedCalendar, type CalendarReport } from './seed-calendar.js';
+import { seedFeed, type FeedReport } from './seed-feed.js';
 import { expectData, signIn, type SignedIn } from './seed-steps.js';
 
 export { SeedStepError } from './seed-steps.js';
@@ -38,9 +39,11 @@ export interface SeedOptions {
   charterVersion?: string;
   /** Also seed the calendar: events, registrations, permanences, presence logs (default true). */
   calendar?: boolean;
-  /** The current instant the calendar is planned around (default: now). */
+  /** Also seed the feed: posts, republications, comments, reactions, moderation, network alerts (default true). */
+  feed?: boolean;
+  /** The current instant the calendar is planned around and alert expiries count from (default: now). */
   now?: Date;
-  /** Calls in flight at once for the calendar's batches (default 8). */
+  /** Calls in flight at once for the calendar's and the feed's batches (default 8). */
   concurrency?: number;
   log?: (line: string) => void;
   fetch?: typeof fetch;
@@ -51,6 +54,8 @@ export interface SeedReport {
   members: { invited: number; reused: number; byStatus: Partial<Record<MemberStatus, number>> };
   /** Absent when the calendar was not seeded. */
   calendar?: CalendarReport;
+  /** Absent when the feed was not seeded. */
+  feed?: FeedReport;
   durationMs: number;
 }
 
@@ -135,8 +140,14 @@ export async function seedNetwork(options: SeedOptions): Promise<SeedReport> {
   log(`members: ${report.members.invited} invited${report.members.reused ? `, ${report.members.reused} already there` : ''} (${statuses})`);
 
   // ---------------------------------------------------------------- calendar (as the coordinators and the promeneurs themselves)
+  const now = options.now ?? new Date();
   if (options.calendar !== false) {
-    report.calendar = await seedCalendar({ anonymous, now: options.now ?? new Date(), concurrency: options.concurrency, log });
+    report.calendar = await seedCalendar({ anonymous, now, concurrency: options.concurrency, log });
+  }
+
+  // ---------------------------------------------------------------- feed and alerts (as the members and the coordinators)
+  if (options.feed !== false) {
+    report.feed = await seedFeed({ anonymous, now, concurrency: options.concurrency, log });
   }
 
   report.durationMs = Date.now() - started;
