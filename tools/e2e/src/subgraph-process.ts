@@ -103,7 +103,8 @@ export class SubgraphProcess {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('close', resolve));
     child.kill('SIGTERM');
-    await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+    // Unreferenced: a process that exits in time must not leave this timer keeping Jest alive.
+    await Promise.race([exited, sleep(10_000, undefined, { ref: false }).then(() => child.kill('SIGKILL'))]);
   }
 
   async dispose(): Promise<void> {
