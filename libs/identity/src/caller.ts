@@ -1,3 +1,4 @@
+import { unauthenticated } from '@pdn/errors';
 /** Who is calling, as the gateway established it and every subgraph reads it. */
 export type Role = 'PROMENEUR' | 'COORDINATOR' | 'ADMIN';
 export type MemberStatus = 'CANDIDATE' | 'ACTIVE' | 'SUSPENDED' | 'LEFT';
@@ -44,4 +45,10 @@ export function coordinates(caller: Caller, department: string | null | undefine
 
 export function isCoordinator(caller: Caller): caller is MemberCaller {
   return caller.kind === 'member' && (caller.role === 'COORDINATOR' || caller.role === 'ADMIN');
+}
+
+/** The signed-in member, or UNAUTHENTICATED: for what only members may do. */
+export function requireMember(caller: Caller, message?: string): MemberCaller {
+  if (caller.kind !== 'member') throw unauthenticated(message);
+  return caller;
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { unauthenticated } from '@pdn/errors';
 import type { CalendarSettings } from '../calendar.config.js';
 import { CALENDAR_SETTINGS, CLOCK, type Clock } from '../common/tokens.js';
 import type { EventRow } from '../db/calendar.tables.js';
 import type { CalendarFeed } from './calendar-feed.model.js';
 import { parseFeedFilter } from './feed-filter.js';
-import { looksLikeSecretToken, newSecretToken, secretTokenHash, type Caller, type MemberCaller } from '@pdn/identity';
+import { looksLikeSecretToken, newSecretToken, requireMember, secretTokenHash, type Caller } from '@pdn/identity';
 import { EUROPE_PARIS_VTIMEZONE, writeCalendar, type IcsEvent } from './ics-writer.js';
 import { IcsRepository } from './ics.repository.js';
 
@@ -69,10 +68,6 @@ function document(body: string, events: IcsEvent[]): IcsDocument {
   return { body, etag: `"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`, lastModified };
 }
 
-function requireMember(caller: Caller): MemberCaller {
-  if (caller.kind !== 'member') throw unauthenticated();
-  return caller;
-}
 
 @Injectable()
 export class IcsService {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validate } from '@pdn/domain';
 import { badInput, forbidden, unauthenticated } from '@pdn/errors';
-import { coordinates, isCoordinator, type Caller, type MemberCaller } from '@pdn/identity';
+import { coordinates, isCoordinator, requireMember, type Caller } from '@pdn/identity';
 import { CLOCK, type Clock } from '../common/tokens.js';
 import type { PresenceLogRow } from '../db/calendar.tables.js';
 import { parisDateAndTime } from '@pdn/subgraph';
@@ -112,7 +112,3 @@ export class PresenceService {
   }
 }
 
-function requireMember(caller: Caller): MemberCaller {
-  if (caller.kind !== 'member') throw unauthenticated();
-  return caller;
-}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validate } from '@pdn/domain';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '@pdn/errors';
-import { coordinates, isCoordinator, type Caller, type MemberCaller } from '@pdn/identity';
+import { coordinates, isCoordinator, requireMember, type Caller } from '@pdn/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '@pdn/pagination';
 import type { MemberRow } from '../db/members.tables.js';
 import { CLOCK, MEMBERS_SETTINGS, type Clock } from '../common/tokens.js';
@@ -81,7 +81,7 @@ export class MembersService {
   }
 
   async updateMyProfile(caller: Caller, input: UpdateProfileInput): Promise<MemberRow> {
-    const self = requireSelf(caller);
+    const self = requireMember(caller);
     const current = await this.members.findById(self.memberId);
     if (!current) throw unauthenticated('Your account no longer exists.');
     return this.applyProfile(current, input);
@@ -142,7 +142,7 @@ export class MembersService {
   }
 
   async acceptCharter(caller: Caller, version: string): Promise<MemberRow> {
-    const self = requireSelf(caller);
+    const self = requireMember(caller);
     if (version !== this.settings.CHARTER_VERSION) {
       throw badInput('version', `The current charter is version ${this.settings.CHARTER_VERSION}; accept that one.`);
     }
@@ -190,10 +190,6 @@ export class MembersService {
   }
 }
 
-function requireSelf(caller: Caller): MemberCaller {
-  if (caller.kind !== 'member') throw unauthenticated();
-  return caller;
-}
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
