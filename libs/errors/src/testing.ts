@@ -1,11 +1,16 @@
 /**
  * For tests: awaits a call that must be refused with a DomainError of this code (and field), and
- * returns the error; fails with a message naming what came instead.
+ * returns the error; fails with a message naming what came instead. Pass a function when the call
+ * may throw before returning a promise.
  */
-export async function refusal(promise: Promise<unknown>, code: string, field?: string): Promise<Error> {
+export async function refusal(
+  call: Promise<unknown> | (() => unknown),
+  code: string,
+  field?: string,
+): Promise<Error & { code: string; field?: string }> {
   let error: unknown;
   try {
-    await promise;
+    await (typeof call === 'function' ? call() : call);
   } catch (e) {
     error = e;
   }
@@ -14,5 +19,5 @@ export async function refusal(promise: Promise<unknown>, code: string, field?: s
   if (domain.code !== code || (field !== undefined && domain.field !== field)) {
     throw new Error(`expected ${code}${field ? ` on ${field}` : ''}, got ${domain.code ?? 'no code'}${domain.field ? ` on ${domain.field}` : ''}: ${domain.message}`);
   }
-  return error as Error;
+  return error as Error & { code: string; field?: string };
 }

@@ -44,18 +44,4 @@ export function alertInput(overrides: Partial<RaiseAlertInput> = {}): RaiseAlert
   };
 }
 
-/** Awaits a refusal and returns it, failing the test when the call succeeds or fails otherwise. */
-export async function refusal(promise: Promise<unknown> | (() => unknown), code: string, field?: string): Promise<Error & { code: string; field?: string }> {
-  let error: unknown;
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (e) {
-    error = e;
-  }
-  if (!error) throw new Error(`expected a ${code} refusal, but the call succeeded`);
-  const domain = error as { code?: string; field?: string; message: string };
-  if (domain.code !== code || (field !== undefined && domain.field !== field)) {
-    throw new Error(`expected ${code}${field ? ` on ${field}` : ''}, got ${domain.code ?? 'no code'}${domain.field ? ` on ${domain.field}` : ''}: ${domain.message}`);
-  }
-  return error as Error & { code: string; field?: string };
-}
+export { refusal } from '@pdn/errors/testing';
