@@ -3,16 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { identitySigningKey } from '@pdn/config';
 import { createTestDatabase, type TestDatabase } from '@pdn/database';
-import { signIdentity, type Caller } from '@pdn/identity';
+import type { Caller } from '@pdn/identity';
 import type { RunningSubgraph } from '@pdn/subgraph';
+import { signedGraphql } from '@pdn/subgraph/testing';
 import { CALENDAR_MIGRATIONS, startCalendar } from '../src/calendar-app.js';
 import { loadCalendarSettings } from '../src/calendar.config.js';
 import { calendarSchema, registrations, type CalendarSchema, type EventRow } from '../src/db/calendar.tables.js';
 import { anonymous, coordinatorOf, insertEvent, promeneur, TestClock } from './events-fixtures.js';
 
-// Response bodies are checked field by field below; their exact shape is the test's subject.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLResponse = { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
 // Events and registrations as the gateway sees them: real HTTP, signed identities, federation's
 // `_entities`, the DateTime scalar, and the number of SQL statements a page costs.
@@ -51,14 +49,7 @@ describe('calendar subgraph: events and registrations over HTTP', () => {
     await testDb?.dispose();
   });
 
-  async function graphql(query: string, caller: Caller, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signIdentity(caller, key) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResponse;
-  }
+  const graphql = signedGraphql(() => subgraph.url, key);
 
   async function counted(query: string, caller: Caller, variables: Record<string, unknown>) {
     statements.length = 0;

@@ -7,14 +7,12 @@ import { createTestDatabase, type TestDatabase } from '@pdn/database';
 import { signIdentity, type Caller } from '@pdn/identity';
 import { createPubSub, type PubSubEngine } from '@pdn/pubsub';
 import type { RunningSubgraph } from '@pdn/subgraph';
+import { signedGraphql, type GraphQLResponse } from '@pdn/subgraph/testing';
 import { alertAcknowledgements, alerts, feedSchema, type FeedSchema } from '../src/db/feed.tables.js';
 import { loadFeedSettings } from '../src/feed.config.js';
 import { FEED_MIGRATIONS, startFeed } from '../src/feed-app.js';
 import { admin, anonymous, coordinatorOf, partner, promeneurOf, TestClock } from './alerts-fixtures.js';
 
-// Response bodies are checked field by field below; their exact shape is the test's subject.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLResponse = { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -51,14 +49,7 @@ describe('feed subgraph: network alerts over HTTP and WebSocket', () => {
     await testDb.database.db.delete(alerts);
   });
 
-  async function graphql(query: string, caller: Caller, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signIdentity(caller, key) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResponse;
-  }
+  const graphql = signedGraphql(() => subgraph.url, key);
 
   async function counted(query: string, caller: Caller, variables: Record<string, unknown>) {
     statements.length = 0;

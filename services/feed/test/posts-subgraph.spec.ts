@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { identitySigningKey } from '@pdn/config';
 import { createTestDatabase, type TestDatabase } from '@pdn/database';
-import { signIdentity, type Caller } from '@pdn/identity';
+import { signIdentity } from '@pdn/identity';
 import type { RunningSubgraph } from '@pdn/subgraph';
+import { signedGraphql } from '@pdn/subgraph/testing';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { comments, feedSchema, reactions, type FeedSchema, type PostRow } from '../src/db/feed.tables.js';
@@ -11,9 +12,6 @@ import { FEED_MIGRATIONS, startFeed } from '../src/feed-app.js';
 import { loadFeedSettings } from '../src/feed.config.js';
 import { anonymous, coordinatorOf, insertPost, promeneur, TestClock } from './posts-fixtures.js';
 
-// Response bodies are checked field by field below; their exact shape is the test's subject.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLResponse = { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
 // Posts as the gateway sees them: real HTTP, signed identities, federation's `_entities`, error codes,
 // and the number of SQL statements a feed page costs.
@@ -65,14 +63,7 @@ describe('feed subgraph: posts over HTTP', () => {
     await testDb?.dispose();
   });
 
-  async function graphql(query: string, caller: Caller, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
-    const response = await fetch(subgraph.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signIdentity(caller, key) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as GraphQLResponse;
-  }
+  const graphql = signedGraphql(() => subgraph.url, key);
 
   const feedPage = `query ($first: Int) { feed(first: $first) { totalCount edges { node {
     id title bodyHtml publishedAt author { id } structure { id }
