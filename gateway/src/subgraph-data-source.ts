@@ -10,6 +10,17 @@ import { missingFieldPaths, serviceUnavailableErrors } from './unavailable-error
 export interface GatewayContext {
   caller: Caller;
   requestId: string;
+  /** Set when a partner application authenticated with an API key (the caller is then `partner`). */
+  apiKey?: ApiKeyGrant;
+}
+
+/** What the gateway itself needs to know about a verified partner API key, beyond the caller. */
+export interface ApiKeyGrant {
+  id: string;
+  /** The key may run only the operations of the safelist (libs/client's persisted-operations manifest). */
+  persistedOnly: boolean;
+  /** Requests per minute for this key; null: the gateway's default for keys. */
+  rateLimitPerMinute: number | null;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
