@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 // from the tables; the SQL is committed and applied at start on PGlite and PostgreSQL alike.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './services/calendar/src/db/calendar.tables.ts',
+  schema: ['./services/calendar/src/db/calendar.tables.ts', './services/calendar/src/db/domain-events.tables.ts', './services/calendar/src/db/outbox.tables.ts'],
   out: './services/calendar/src/db/migrations',
 });

@@ -22,3 +22,15 @@ export function looksLikeSecretToken(value: string): boolean {
 export function secretTokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
+
+/** Partner API keys carry a recognisable prefix (for secret scanners and support) before a secret token. */
+export const API_KEY_PREFIX = 'pdn_live_';
+
+export function newApiKeySecret(): string {
+  return `${API_KEY_PREFIX}${newSecretToken()}`;
+}
+
+/** Anything else cannot be a key we issued: refused without asking the members service. */
+export function looksLikeApiKeySecret(value: string): boolean {
+  return value.startsWith(API_KEY_PREFIX) && looksLikeSecretToken(value.slice(API_KEY_PREFIX.length));
+}

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { domainEventCursors, processedDomainEvents } from './domain-events.tables.js';
+import { outbox } from './outbox.tables.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -48,7 +50,11 @@ export const registrations = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     eventId: uuid('event_id').notNull().references(() => events.id, { onDelete: 'cascade' }),
-    memberId: uuid('member_id').notNull(),
+    /**
+     * Null once the member erased their account: the registration still counts (seats, attendance)
+     * but belongs to no one. Unique with event_id only while set (NULLs are distinct).
+     */
+    memberId: uuid('member_id'),
     status: text('status').notNull(),
     /** 1-based while WAITLISTED, null otherwise; kept contiguous. */
     waitlistPosition: integer('waitlist_position'),
@@ -115,9 +121,30 @@ export const presenceLogs = pgTable(
     index('presence_logs_member_date_idx').on(t.memberId, t.date),
     index('presence_logs_department_date_idx').on(t.department, t.date),
     index('presence_logs_structure_date_idx').on(t.structureId, t.date),
+    // The retention purge takes the oldest logs of every département.
+    index('presence_logs_date_idx').on(t.date),
     check('presence_logs_minutes_range', sql`${t.minutes} between 1 and 1440`),
     check('presence_logs_contacts_positive', sql`${t.contacts} >= 0`),
   ],
+);
+
+/**
+ * What survives of an erased member's presence logs: their figures folded into anonymous monthly
+ * totals per département (no member, no structure, no day), so the yearly bilan keeps its counts.
+ * `entries` counts the logs folded in. Written by the erasure handler, read by the statistics.
+ */
+export const anonymousPresence = pgTable(
+  'anonymous_presence',
+  {
+    department: text('department').notNull(),
+    /** First day of the month, Europe/Paris. */
+    month: date('month', { mode: 'string' }).notNull(),
+    entries: integer('entries').notNull().default(0),
+    minutes: integer('minutes').notNull().default(0),
+    contacts: integer('contacts').notNull().default(0),
+    requests: jsonb('requests').$type<StoredRequestCount[]>().notNull().default([]),
+  },
+  (t) => [uniqueIndex('anonymous_presence_department_month_key').on(t.department, t.month)],
 );
 
 /** The secret of a member's private iCalendar feed, stored hashed; rotating it replaces the row. */
@@ -127,7 +154,17 @@ export const calendarFeedTokens = pgTable('calendar_feed_tokens', {
   createdAt: createdAt(),
 });
 
-export const calendarSchema = { events, registrations, permanences, presenceLogs, calendarFeedTokens };
+export const calendarSchema = {
+  events,
+  registrations,
+  permanences,
+  presenceLogs,
+  anonymousPresence,
+  calendarFeedTokens,
+  domainEventCursors,
+  processedDomainEvents,
+  outbox,
+};
 export type CalendarSchema = typeof calendarSchema;
 export type EventRow = typeof events.$inferSelect;
 export type RegistrationRow = typeof registrations.$inferSelect;

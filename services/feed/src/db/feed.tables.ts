@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { domainEventCursors, processedDomainEvents } from './domain-events.tables.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -26,7 +27,8 @@ export const posts = pgTable(
     themes: text('themes').array().notNull().default([]),
     audience: text('audience').notNull(),
     department: text('department').notNull(),
-    authorId: uuid('author_id').notNull(),
+    /** Null once the author erased their account: the post stays, by "ancien membre". */
+    authorId: uuid('author_id'),
     structureId: uuid('structure_id'),
     republishedFromId: uuid('republished_from_id'),
     status: text('status').notNull().default('PUBLISHED'),
@@ -50,7 +52,8 @@ export const comments = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     postId: uuid('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
-    authorId: uuid('author_id').notNull(),
+    /** Null once the author erased their account. */
+    authorId: uuid('author_id'),
     body: text('body').notNull(),
     createdAt: createdAt(),
   },
@@ -73,7 +76,8 @@ export const postReports = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     postId: uuid('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
-    memberId: uuid('member_id').notNull(),
+    /** Null once the reporter erased their account: the report still counts. */
+    memberId: uuid('member_id'),
     reason: text('reason').notNull(),
     createdAt: createdAt(),
   },
@@ -87,7 +91,8 @@ export const moderationActions = pgTable(
     postId: uuid('post_id').notNull().references(() => posts.id, { onDelete: 'cascade' }),
     action: text('action').notNull(),
     reason: text('reason').notNull(),
-    byMemberId: uuid('by_member_id').notNull(),
+    /** Null once the moderator erased their account. */
+    byMemberId: uuid('by_member_id'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('moderation_actions_post_idx').on(t.postId, t.at)],
@@ -104,7 +109,8 @@ export const alerts = pgTable(
     body: text('body').notNull(),
     departments: text('departments').array().notNull(),
     themes: text('themes').array().notNull().default([]),
-    raisedBy: uuid('raised_by').notNull(),
+    /** Null once the coordinator who raised it erased their account: the alert stays. */
+    raisedBy: uuid('raised_by'),
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
@@ -122,13 +128,30 @@ export const alertAcknowledgements = pgTable(
   'alert_acknowledgements',
   {
     alertId: uuid('alert_id').notNull().references(() => alerts.id, { onDelete: 'cascade' }),
-    memberId: uuid('member_id').notNull(),
+    /**
+     * Null once the member erased their account: the acknowledgement still counts (acknowledgementCount,
+     * the yearly rate) but is no one's. One per member and alert while set (NULLs are distinct).
+     */
+    memberId: uuid('member_id'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.alertId, t.memberId] }), index('alert_acknowledgements_member_idx').on(t.memberId)],
+  (t) => [
+    uniqueIndex('alert_acknowledgements_alert_member_key').on(t.alertId, t.memberId),
+    index('alert_acknowledgements_member_idx').on(t.memberId),
+  ],
 );
 
-export const feedSchema = { posts, comments, reactions, postReports, moderationActions, alerts, alertAcknowledgements };
+export const feedSchema = {
+  posts,
+  comments,
+  reactions,
+  postReports,
+  moderationActions,
+  alerts,
+  alertAcknowledgements,
+  domainEventCursors,
+  processedDomainEvents,
+};
 export type FeedSchema = typeof feedSchema;
 export type PostRow = typeof posts.$inferSelect;
 export type CommentRow = typeof comments.$inferSelect;

@@ -10,6 +10,10 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { apiKeys } from './api-keys.tables.js';
+import { auditEntries } from './audit.tables.js';
+import { outbox } from './outbox.tables.js';
+import { domainEventCursors, processedDomainEvents } from './domain-events.tables.js';
 
 /** A presence channel as stored: the contract's PresenceChannel. */
 export interface StoredChannel {
@@ -74,6 +78,8 @@ export const members = pgTable(
     searchText: text('search_text').notNull(),
     /** Folded "last first": the directory's default order. */
     sortKey: text('sort_key').notNull(),
+    /** Set when the member erased their account (eraseMyAccount): the row is then anonymous, status LEFT. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -177,6 +183,11 @@ export const membersSchema = {
   invitations,
   emailOutbox,
   loginThrottle,
+  apiKeys,
+  auditEntries,
+  outbox,
+  domainEventCursors,
+  processedDomainEvents,
 };
 export type MembersSchema = typeof membersSchema;
 export type MemberRow = typeof members.$inferSelect;
