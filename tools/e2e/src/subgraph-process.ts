@@ -21,6 +21,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `count` different ports nobody listens on right now (all held open together, so no two are the same). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 /**
  * One subgraph as production runs it: its built `dist/main.js` in a process of its own, on a free port,
  * on a fresh database (a throw-away database on the TEST_DATABASE_URL server, else PGlite in a temp
@@ -41,8 +57,9 @@ export class SubgraphProcess {
     this.url = `http://127.0.0.1:${port}/graphql`;
   }
 
-  static async start(name: string, env: Record<string, string> = {}): Promise<SubgraphProcess> {
-    const subgraph = new SubgraphProcess(name, await freePort(), env);
+  /** `port`: one chosen beforehand (from `freePorts`), when another process must know the URL first. */
+  static async start(name: string, env: Record<string, string> = {}, port?: number): Promise<SubgraphProcess> {
+    const subgraph = new SubgraphProcess(name, port ?? (await freePort()), env);
     const serverUrl = process.env['TEST_DATABASE_URL'];
     if (serverUrl) subgraph.databaseUrl = await createServerDatabase(serverUrl, name);
     else subgraph.dataDir = await mkdtemp(path.join(tmpdir(), `pdn-e2e-${name}-`));
@@ -105,6 +122,26 @@ export class SubgraphProcess {
     child.kill('SIGTERM');
     // Unreferenced: a process that exits in time must not leave this timer keeping Jest alive.
     await Promise.race([exited, sleep(10_000, undefined, { ref: false }).then(() => child.kill('SIGKILL'))]);
+  }
+
+  /** Stops it and starts it again on the same port and database, with these settings added. */
+  async restart(env: Record<string, string> = {}): Promise<void> {
+    await this.stop();
+    Object.assign(this.env, env);
+    await this.run();
+  }
+
+  /**
+   * Where its database lives, to look inside: a server database any time, a PGlite folder only while
+   * the process is stopped (PGlite is one process's database).
+   */
+  get database(): { url: string } | { dataDir: string } {
+    return this.databaseUrl ? { url: this.databaseUrl } : { dataDir: path.join(this.dataDir!, this.name) };
+  }
+
+  /** Everything it has printed, over all its runs. */
+  get logs(): string {
+    return this.output.join('');
   }
 
   async dispose(): Promise<void> {

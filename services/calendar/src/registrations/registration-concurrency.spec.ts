@@ -50,7 +50,7 @@ describe('registrations under concurrency', () => {
 
     const confirmed = made.filter((r) => r.status === 'CONFIRMED').slice(0, 3);
     const ownerOf = new Map(people.map((p) => [p.memberId, p]));
-    await Promise.all(confirmed.map((r) => service.cancel(ownerOf.get(r.memberId)!, r.id)));
+    await Promise.all(confirmed.map((r) => service.cancel(ownerOf.get(r.memberId!)!, r.id)));
 
     const after = new Map((await testDb.database.db.select().from(registrations)).map((r) => [r.id, r]));
     expect([...after.values()].filter((r) => r.status === 'CONFIRMED')).toHaveLength(10);

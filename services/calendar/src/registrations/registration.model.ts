@@ -36,5 +36,6 @@ export class Registration {
   createdAt!: Date;
 
   eventId!: string;
-  memberId!: string;
+  /** Null once the member erased their account; such registrations are counted, never served. */
+  memberId!: string | null;
 }

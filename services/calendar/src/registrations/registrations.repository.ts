@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { and, asc, count, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, max, sql } from 'drizzle-orm';
 import { batchById } from '@pdn/database';
 import { validate } from '@pdn/domain';
 import { CALENDAR_DATABASE, type CalendarDatabase } from '../common/tokens.js';
@@ -70,12 +70,15 @@ export class RegistrationsRepository {
     return eventIds.map((id) => tally(byEvent.get(id) ?? []));
   });
 
-  /** Every registration of many events, in registration order. */
+  /**
+   * Every registration of many events, in registration order; those of erased members (detached, still
+   * counted in the seats and attendance) are no one's to list.
+   */
   readonly ofEvent = batchBy<string, RegistrationRow[]>(async (eventIds) => {
     const rows = await this.database.db
       .select()
       .from(registrations)
-      .where(inArray(registrations.eventId, eventIds))
+      .where(and(inArray(registrations.eventId, eventIds), isNotNull(registrations.memberId)))
       .orderBy(asc(registrations.createdAt), asc(registrations.id));
     const byEvent = group(rows, (r) => r.eventId);
     return eventIds.map((id) => byEvent.get(id) ?? []);
@@ -109,7 +112,8 @@ export class RegistrationsRepository {
       : [];
     const byMember = group(
       rows.map((r) => ({ ...r.registration, eventDepartment: r.eventDepartment })),
-      (r) => r.memberId,
+      // Never null here: selected by member id.
+      (r) => r.memberId ?? '',
     );
     return memberIds.map((id) => byMember.get(id) ?? []);
   });

@@ -50,6 +50,7 @@ export class RegistrationsResolver {
 
   @ResolveField(() => Member)
   member(@Parent() registration: RegistrationRow): Member {
-    return memberReference(registration.memberId);
+    // Registrations detached from an erased member are never served (RegistrationsService).
+    return memberReference(registration.memberId!);
   }
 }

@@ -54,7 +54,8 @@ export class RegistrationsService {
   async cancel(caller: Caller, id: string): Promise<RegistrationRow> {
     const member = signedIn(caller);
     const found = await this.registrations.findById(id);
-    if (!found) throw notFound('Registration', id);
+    // A registration detached from an erased member belongs to no one: there is nothing to do with it.
+    if (!found || found.memberId === null) throw notFound('Registration', id);
     return this.events.withLockedEvent(found.eventId, async (event, tx) => {
       const registration = await this.registrations.findIn(tx, id);
       if (!event || !registration) throw notFound('Registration', id);
@@ -76,7 +77,7 @@ export class RegistrationsService {
   /** Coordinators of the event decide PENDING_APPROVAL registrations: approved take a seat or the waitlist. */
   async decide(caller: Caller, id: string, approve: boolean): Promise<RegistrationRow> {
     const found = await this.registrations.findById(id);
-    if (!found) throw notFound('Registration', id);
+    if (!found || found.memberId === null) throw notFound('Registration', id);
     return this.events.withLockedEvent(found.eventId, async (event, tx) => {
       const registration = await this.registrations.findIn(tx, id);
       if (!event || !registration) throw notFound('Registration', id);

@@ -1,6 +1,7 @@
 import { validate } from '@pdn/domain';
 import { badInput, forbidden, unauthenticated } from '@pdn/errors';
 import { coordinates, isAdmin, type Caller, type MemberCaller } from '@pdn/identity';
+import { partnerDepartments, partnerMaySee } from '@pdn/subgraph';
 import type { AlertRow } from '../db/feed.tables.js';
 import { AlertStatus, severitiesFrom, type AlertCategory, type AlertSeverity } from './alert.enums.js';
 import type { AlertFilter, RaiseAlertInput } from './alert.input.js';
@@ -78,18 +79,31 @@ export function alertStatus(alert: Pick<AlertRow, 'resolvedAt' | 'expiresAt'>, n
   return AlertStatus.ACTIVE;
 }
 
+export type AlertReader = Exclude<Caller, { kind: 'anonymous' }>;
+
 /**
- * Who may read alerts at all: members only. Anonymous callers are asked to sign in; partner
- * applications are refused, since alerts may describe identifiable situations of young people.
+ * Who may read alerts: signed-in members, and partner applications whose key has ALERTS_READ (the
+ * schema's @RequireScope checks the scope) within their key's départements. Anonymous callers are
+ * asked to sign in.
  */
-export function alertReader(caller: Caller): MemberCaller {
+export function alertReader(caller: Caller): AlertReader {
   if (caller.kind === 'anonymous') throw unauthenticated('Sign in to see the network alerts.');
-  if (caller.kind === 'partner') throw forbidden('Network alerts are for the network\'s members only, not partner applications.');
   return caller;
 }
 
-/** Départements whose alerts the reader sees: 'ALL' for admins, else their own (coordinators: all of theirs). */
-export function readableDepartments(reader: MemberCaller): string[] | 'ALL' {
+/** Raising, acknowledging, resolving, and who acknowledged: members only, never a partner application. */
+export function alertMember(caller: Caller): MemberCaller {
+  const reader = alertReader(caller);
+  if (reader.kind === 'partner') throw forbidden("This is for the network's members only, not partner applications.");
+  return reader;
+}
+
+/**
+ * Départements whose alerts the reader sees: 'ALL' for admins, else their own (coordinators: all of
+ * theirs); a partner's key's, or the one it asks for (FORBIDDEN outside its key).
+ */
+export function readableDepartments(reader: AlertReader, requested?: string | null): string[] | 'ALL' {
+  if (reader.kind === 'partner') return partnerDepartments(reader, requested)!;
   return isAdmin(reader) ? 'ALL' : reader.departments;
 }
 
@@ -98,6 +112,7 @@ export function concerns(caller: Caller, alert: Pick<AlertRow, 'departments'>): 
 }
 
 export function canSeeAlert(caller: Caller, alert: Pick<AlertRow, 'departments'>): boolean {
+  if (caller.kind === 'partner') return partnerMaySee(caller, alert.departments);
   return isAdmin(caller) || concerns(caller, alert);
 }
 

@@ -24,7 +24,7 @@ function batchBy<K, V>(fetch: (keys: K[]) => Promise<V[]>, cacheKeyFn?: (key: K)
   return (key) => loader.load(key);
 }
 
-const pairKey = (k: { memberId: string; alertId: string }) => `${k.memberId}|${k.alertId}`;
+const pairKey = (k: { memberId: string | null; alertId: string }) => `${k.memberId}|${k.alertId}`;
 
 @Injectable()
 export class AlertsRepository {
@@ -155,7 +155,8 @@ export class AlertsRepository {
       .select({ alertId: alertAcknowledgements.alertId, memberId: alertAcknowledgements.memberId })
       .from(alertAcknowledgements)
       .where(inArray(alertAcknowledgements.alertId, alertIds));
-    for (const row of rows) byAlert.get(row.alertId)?.push(row.memberId);
+    // Acknowledgements of erased members (detached) count, but are no one's.
+    for (const row of rows) if (row.memberId) byAlert.get(row.alertId)?.push(row.memberId);
     return byAlert;
   }
 }

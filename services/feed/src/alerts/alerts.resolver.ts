@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver, Subscription } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
-import { DateTimeScalar } from '@pdn/subgraph';
+import { DateTimeScalar, RequireScope } from '@pdn/subgraph';
 import type { AlertRow } from '../db/feed.tables.js';
 import { Member, memberReference } from '../members/member.reference.js';
 import { AlertStatus } from './alert.enums.js';
@@ -17,8 +17,10 @@ export class AlertsResolver {
   constructor(private readonly service: AlertsService) {}
 
   @Query(() => AlertConnection, {
-    description: 'Newest first. Members see the alerts of their départements, coordinators all of theirs; UNAUTHENTICATED when anonymous, FORBIDDEN for partner applications.',
+    description:
+      "Newest first. Members see the alerts of their départements, coordinators all of theirs, partner applications (ALERTS_READ) their key's; UNAUTHENTICATED when anonymous.",
   })
+  @RequireScope('ALERTS_READ')
   alerts(
     @CurrentCaller() caller: Caller,
     @Args('filter', { type: () => AlertFilter, nullable: true }) filter: AlertFilter | null,
@@ -29,6 +31,7 @@ export class AlertsResolver {
   }
 
   @Query(() => Alert, { nullable: true, description: 'Null when it does not exist or does not cover the caller\'s départements' })
+  @RequireScope('ALERTS_READ')
   alert(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
     return this.service.get(caller, id);
   }
@@ -55,6 +58,7 @@ export class AlertsResolver {
     resolve: asAlert,
     description: 'Alerts as they are raised, with the visibility of `alerts`; with `since`, first the matching alerts raised after it, in order, without duplicates',
   })
+  @RequireScope('ALERTS_READ')
   alertRaised(
     @CurrentCaller() caller: Caller,
     @Args('filter', { type: () => AlertFilter, nullable: true }) filter: AlertFilter | null,
@@ -67,13 +71,14 @@ export class AlertsResolver {
     resolve: asAlert,
     description: 'Acknowledgements and resolutions of the alerts the caller sees (one when `id` is given), and CRITICAL reminders to those who have not acknowledged',
   })
+  @RequireScope('ALERTS_READ')
   alertUpdated(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, nullable: true }) id: string | null) {
     return this.service.updatedStream(caller, id);
   }
 
-  @ResolveField(() => Member)
-  raisedBy(@Parent() alert: AlertRow): Member {
-    return memberReference(alert.raisedBy);
+  @ResolveField(() => Member, { nullable: true, description: 'Null once the coordinator who raised it erased their account' })
+  raisedBy(@Parent() alert: AlertRow): Member | null {
+    return alert.raisedBy ? memberReference(alert.raisedBy) : null;
   }
 
   @ResolveField(() => AlertStatus, { description: 'From the clock: EXPIRED once expiresAt has passed, unless resolved' })

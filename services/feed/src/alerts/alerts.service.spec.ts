@@ -77,12 +77,12 @@ describe('network alerts', () => {
   });
 
   describe('reading', () => {
-    it('should show members the alerts of their départements only, and nothing to anonymous callers or partners', async () => {
+    it("should show members the alerts of their départements only, partners their key's, and nothing to anonymous callers", async () => {
       const inGers = await raise();
       const inHauteGaronne = await raise({ departments: ['31'] }, toulouse);
       const both = await raise({ departments: ['31', '32'] }, admin());
 
-      const ids = async (caller: typeof auch) => (await service.list(caller, null)).edges.map((e) => e.node.id);
+      const ids = async (caller: Parameters<AlertsService['list']>[0]) => (await service.list(caller, null)).edges.map((e) => e.node.id);
       expect(await ids(auch)).toEqual([both.id, inGers.id]);
       expect(await ids(muret)).toEqual([both.id, inHauteGaronne.id]);
       expect(await ids(coordinatorOf('31', '32'))).toEqual([both.id, inHauteGaronne.id, inGers.id]);
@@ -91,9 +91,12 @@ describe('network alerts', () => {
       expect(await service.get(auch, inHauteGaronne.id)).toBeNull();
       expect((await service.get(auch, inGers.id))?.id).toBe(inGers.id);
       await refusal(service.list(anonymous, null), 'UNAUTHENTICATED');
-      await refusal(service.list(partner, null), 'FORBIDDEN');
       await refusal(service.get(anonymous, inGers.id), 'UNAUTHENTICATED');
-      await refusal(service.get(partner, inGers.id), 'FORBIDDEN');
+      // A partner with ALERTS_READ (the schema checks the scope) for the Gers.
+      expect(await ids(partner)).toEqual([both.id, inGers.id]);
+      expect((await service.get(partner, inGers.id))?.id).toBe(inGers.id);
+      expect(await service.get(partner, inHauteGaronne.id)).toBeNull();
+      await refusal(service.list(partner, { department: '31' }), 'FORBIDDEN');
       expect(await service.reference(partner, inGers.id)).toBeNull();
     });
 
@@ -228,9 +231,9 @@ describe('network alerts', () => {
       await stream.return?.();
     });
 
-    it('should refuse anonymous callers and partners before streaming', async () => {
+    it("should refuse anonymous callers, and partners asking for a département outside their key, before streaming", async () => {
       await refusal(() => service.raisedStream(anonymous, null, null), 'UNAUTHENTICATED');
-      await refusal(() => service.raisedStream(partner, null, null), 'FORBIDDEN');
+      await refusal(() => service.raisedStream(partner, { department: '31' }, null), 'FORBIDDEN');
     });
 
     it('should end a waiting stream at once on return()', async () => {

@@ -12,6 +12,7 @@ import { AlertStatus } from './alert.enums.js';
 import type { AlertFilter, RaiseAlertInput } from './alert.input.js';
 import {
   alertCriteria,
+  alertMember,
   alertReader,
   alertStatus,
   canResolve,
@@ -98,8 +99,9 @@ export class AlertsService {
     const reader = alertReader(caller);
     const limit = pageSize(first);
     const cursor = decodeCursor(after, ORDERING, 2) as AlertCursor | null;
+    const criteria = alertCriteria(filter);
     const { rows, total } = await this.alerts.page(
-      { ...alertCriteria(filter), visible: readableDepartments(reader), now: this.clock.now() },
+      { ...criteria, visible: readableDepartments(reader, criteria.department), now: this.clock.now() },
       limit + 1,
       cursor,
     );
@@ -107,7 +109,7 @@ export class AlertsService {
   }
 
   async raise(caller: Caller, input: RaiseAlertInput): Promise<AlertRow> {
-    const reader = alertReader(caller);
+    const reader = alertMember(caller);
     const now = this.clock.now();
     const fields = validRaise(reader, input, now);
     const alert = await this.alerts.insert({ ...fields, raisedBy: reader.memberId, raisedAt: now });
@@ -117,7 +119,7 @@ export class AlertsService {
 
   /** Idempotent: acknowledging again changes nothing and announces nothing. */
   async acknowledge(caller: Caller, id: string): Promise<AlertRow> {
-    const reader = alertReader(caller);
+    const reader = alertMember(caller);
     const alert = await this.visible(reader, id);
     if (!concerns(reader, alert)) throw forbidden('Only the members of the départements it covers acknowledge an alert.');
     const status = alertStatus(alert, this.clock.now());
@@ -129,7 +131,7 @@ export class AlertsService {
   }
 
   async resolve(caller: Caller, id: string, note: string): Promise<AlertRow> {
-    const reader = alertReader(caller);
+    const reader = alertMember(caller);
     const why = validate.text('note', note, { max: 2000 });
     const alert = await this.visible(reader, id);
     if (!canResolve(reader, alert)) throw forbidden('Only the coordinators of a département the alert covers can resolve it.');
@@ -157,7 +159,7 @@ export class AlertsService {
    * has not acknowledged; a promeneur sees their colleagues'). NOT_FOUND when the caller may not see it.
    */
   async hasAcknowledged(caller: Caller, memberId: string, alertId: string): Promise<boolean> {
-    const reader = alertReader(caller);
+    const reader = alertMember(caller);
     const alert = validate.isUuid(alertId) ? await this.alerts.findById(alertId) : null;
     if (!alert || !canSeeAlert(reader, alert)) throw notFound('Alert', alertId);
     return this.alerts.hasAcknowledged({ memberId, alertId });
@@ -171,10 +173,11 @@ export class AlertsService {
   raisedStream(caller: Caller, filter: AlertFilter | null | undefined, since: Date | null | undefined): AsyncIterableIterator<AlertRow> {
     const reader = alertReader(caller);
     const criteria = alertCriteria(filter);
+    const visible = readableDepartments(reader, criteria.department);
     const subscription = this.pubsub.subscribe<AlertRaisedEvent>(ALERT_RAISED_TOPIC);
     const replay = (): Promise<AlertRow[]> =>
       since
-        ? this.alerts.raisedAfter({ ...criteria, visible: readableDepartments(reader), now: this.clock.now() }, since, REPLAY_MAX)
+        ? this.alerts.raisedAfter({ ...criteria, visible, now: this.clock.now() }, since, REPLAY_MAX)
         : Promise.resolve([]);
     const live = (alert: AlertRow) => canSeeAlert(reader, alert) && matches(criteria, alert, this.clock.now());
     return stream(subscription, replayThenLive(subscription, replay, live));
@@ -194,7 +197,7 @@ export class AlertsService {
       const { alert, reminder } = event;
       if (id && alert.id !== id) return false;
       if (!canSeeAlert(reader, alert)) return false;
-      if (reminder) return concerns(reader, alert) && !reminder.acknowledgedBy.includes(reader.memberId);
+      if (reminder) return reader.kind === 'member' && concerns(reader, alert) && !reminder.acknowledgedBy.includes(reader.memberId);
       return true;
     };
     return stream(subscription, filtered(subscription, keep));

@@ -2,6 +2,7 @@ import { normalizeForSearch } from '@pdn/database';
 import { validate } from '@pdn/domain';
 import { badInput } from '@pdn/errors';
 import { coordinates, isAdmin, isCoordinator, isNetworkMember, type Caller } from '@pdn/identity';
+import { partnerDepartments, partnerMaySee } from '@pdn/subgraph';
 import type { PostRow, StoredLink } from '../db/feed.tables.js';
 import type { FeedFilter, PublishPostInput } from './post.input.js';
 
@@ -14,13 +15,15 @@ export const MAX_COMMENT = 5000;
 /**
  * What a caller may see of the feed, as the SQL of a list and the checks of a single post share it:
  * NETWORK posts need a network member; HIDDEN posts only show to their author and the coordinators
- * of their département.
+ * of their département; a partner application sees the posts of its key's départements only.
  */
 export interface Viewer {
   network: boolean;
   memberId: string | null;
   /** Where hidden posts are shown: the départements the caller coordinates, 'ALL' for admins. */
   moderates: string[] | 'ALL';
+  /** A partner's départements; null: any. */
+  departments: string[] | null;
 }
 
 export function viewerOf(caller: Caller): Viewer {
@@ -28,15 +31,17 @@ export function viewerOf(caller: Caller): Viewer {
     network: isNetworkMember(caller),
     memberId: caller.kind === 'member' ? caller.memberId : null,
     moderates: isAdmin(caller) ? 'ALL' : isCoordinator(caller) ? caller.departments : [],
+    departments: partnerDepartments(caller),
   };
 }
 
 /** A stable text for the viewer, so loads made for the same viewer share one batch. */
 export function viewerKey(viewer: Viewer): string {
-  return JSON.stringify([viewer.network, viewer.memberId, viewer.moderates]);
+  return JSON.stringify([viewer.network, viewer.memberId, viewer.moderates, viewer.departments]);
 }
 
 export function canSeePost(caller: Caller, post: Pick<PostRow, 'audience' | 'status' | 'authorId' | 'department'>): boolean {
+  if (!partnerMaySee(caller, post.department)) return false;
   if (post.audience !== 'PUBLIC' && !isNetworkMember(caller)) return false;
   return post.status === 'PUBLISHED' || isAuthor(caller, post) || coordinates(caller, post.department);
 }

@@ -236,7 +236,8 @@ export class PostsRepository {
       limit > 0 ? db.select().from(numbered).where(lte(numbered.n, limit)).orderBy(asc(numbered.n)) : Promise.resolve([]),
       db.select({ authorId: posts.authorId, total: count() }).from(posts).where(condition).groupBy(posts.authorId),
     ]);
-    return grouped(authorIds, rows, (r) => r.authorId, totals.map((t) => [t.authorId, Number(t.total)]));
+    // Never null here: selected by author id.
+    return grouped(authorIds, rows, (r) => r.authorId ?? '', totals.map((t) => [t.authorId ?? '', Number(t.total)]));
   }
 }
 
@@ -267,6 +268,7 @@ function visibleTo(db: FeedExecutor, viewer: Viewer): SQL | undefined {
     );
   return and(
     viewer.network ? undefined : eq(posts.audience, 'PUBLIC'),
+    viewer.departments ? inArray(posts.department, viewer.departments) : undefined,
     shownStatus(posts),
     notExists(
       db

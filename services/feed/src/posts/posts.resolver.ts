@@ -1,6 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver, Subscription } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
+import { RequireScope } from '@pdn/subgraph';
 import type { CommentRow, PostRow } from '../db/feed.tables.js';
 import { Member, memberReference } from '../members/member.reference.js';
 import { Structure, structureReference } from '../structures/structure.reference.js';
@@ -16,8 +17,9 @@ export class PostsResolver {
 
   @Query(() => PostConnection, {
     description:
-      'Newest first, or by relevance while searching. PUBLIC posts for everyone, NETWORK posts for network members; hidden posts only for their author and the coordinators of their département.',
+      "Newest first, or by relevance while searching. PUBLIC posts for everyone, NETWORK posts for network members; hidden posts only for their author and the coordinators of their département; partner applications, the key's départements only.",
   })
+  @RequireScope('FEED_READ')
   feed(
     @CurrentCaller() caller: Caller,
     @Args('filter', { type: () => FeedFilter, nullable: true }) filter: FeedFilter | null,
@@ -28,6 +30,7 @@ export class PostsResolver {
   }
 
   @Query(() => Post, { nullable: true, description: 'Null when the post does not exist or the caller may not see it' })
+  @RequireScope('FEED_READ')
   post(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
     return this.service.get(caller, id);
   }
@@ -84,6 +87,7 @@ export class PostsResolver {
     description: 'Posts as they are published or republished, with the visibility and filter of `feed`',
     resolve: (post: PostRow) => post,
   })
+  @RequireScope('FEED_READ')
   postPublished(@CurrentCaller() caller: Caller, @Args('filter', { type: () => FeedFilter, nullable: true }) filter: FeedFilter | null) {
     return this.service.subscribe(caller, filter);
   }
@@ -93,9 +97,9 @@ export class PostsResolver {
     return renderMarkdown(post.body);
   }
 
-  @ResolveField(() => Member)
-  author(@Parent() post: PostRow): Member {
-    return memberReference(post.authorId);
+  @ResolveField(() => Member, { nullable: true, description: 'Null once the author erased their account: shown as by "ancien membre"' })
+  author(@Parent() post: PostRow): Member | null {
+    return post.authorId ? memberReference(post.authorId) : null;
   }
 
   @ResolveField(() => Structure, { nullable: true, description: 'The author\'s structure when the post was published' })
@@ -148,9 +152,9 @@ export class CommentsResolver {
     return this.service.postOfComment(caller, comment);
   }
 
-  @ResolveField(() => Member)
-  author(@Parent() comment: CommentRow): Member {
-    return memberReference(comment.authorId);
+  @ResolveField(() => Member, { nullable: true, description: 'Null once the author erased their account: shown as by "ancien membre"' })
+  author(@Parent() comment: CommentRow): Member | null {
+    return comment.authorId ? memberReference(comment.authorId) : null;
   }
 }
 

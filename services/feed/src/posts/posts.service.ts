@@ -4,7 +4,7 @@ import { badInput, conflict, forbidden, notFound, unauthenticated } from '@pdn/e
 import { coordinates, type Caller, type MemberCaller } from '@pdn/identity';
 import { decodeCursor, pageSize, toConnection, type Connection, type CursorValue } from '@pdn/pagination';
 import type { PubSubEngine } from '@pdn/pubsub';
-import { CLOCK, type Clock } from '@pdn/subgraph';
+import { CLOCK, partnerDepartments, type Clock } from '@pdn/subgraph';
 import { FEED_PUBSUB } from '../common/tokens.js';
 import type { CommentRow, PostRow } from '../db/feed.tables.js';
 import { ModerationAction, PostStatus, Reaction } from './post.enums.js';
@@ -62,6 +62,8 @@ export class PostsService {
   async list(caller: Caller, filter: FeedFilter | null | undefined, first?: number | null, after?: string | null): Promise<Connection<FeedPageRow>> {
     const limit = pageSize(first);
     const query = feedQuery(filter);
+    // A partner asking for a département outside its key is refused rather than answered empty.
+    partnerDepartments(caller, query.department);
     const ordering = query.search ? RELEVANCE : NEWEST;
     const cursor = feedCursor(decodeCursor(after, ordering, query.search ? 3 : 2), !!query.search);
     const { rows, total } = await this.posts.page(viewerOf(caller), query, limit + 1, cursor);
@@ -212,6 +214,7 @@ export class PostsService {
    */
   subscribe(caller: Caller, filter: FeedFilter | null | undefined): PostStream {
     const query = feedQuery(filter);
+    partnerDepartments(caller, query.department);
     const events = this.pubsub.subscribe<{ id: string }>(POST_PUBLISHED_TOPIC);
     const deliverable = async ({ id }: { id: string }): Promise<PostRow | null> => {
       const post = await this.get(caller, id);
