@@ -5,4 +5,7 @@ export * from './start-service.js';
 export * from './clock.js';
 export * from './schema-only.js';
 export * from './paris-time.js';
+export * from './department-stats.js';
 export * from './subgraph-subscriptions.js';
+export * from './personal-data.js';
+export * from './visibility/index.js';

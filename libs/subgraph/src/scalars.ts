@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
 import { formatParisDateTime } from './paris-time.js';
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -57,3 +57,42 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   parseLiteral: (ast) => parseIsoDate(literal(ast, 'Date')),
 });
 
+/** A JSON value: `null`, a boolean, a finite number, a string, an array or an object of JSON values. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Turns what a resolver returns into plain JSON: instants become Paris date-times, as DateTime shows
+ * them; `undefined` properties are dropped. Anything JSON cannot carry is a programming error.
+ */
+export function toJsonValue(value: unknown, path = '$'): JsonValue {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`JSON cannot represent ${value} (at ${path})`);
+    return value;
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError(`JSON cannot represent an invalid date (at ${path})`);
+    return formatParisDateTime(value);
+  }
+  if (Array.isArray(value)) return value.map((item, i) => toJsonValue(item ?? null, `${path}[${i}]`));
+  if (typeof value === 'object' && isPlainObject(value)) {
+    const result: { [key: string]: JsonValue } = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) result[key] = toJsonValue(item, `${path}.${key}`);
+    return result;
+  }
+  throw new TypeError(`JSON cannot represent a ${typeof value === 'object' ? value.constructor?.name ?? 'object' : typeof value} (at ${path})`);
+}
+
+/** A plain object, whatever realm made it (`fetch` answers come from Node's own, not a test's). */
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
+export const JSONScalar = new GraphQLScalarType<JsonValue, JsonValue>({
+  name: 'JSON',
+  description: 'Any JSON value; instants in it are written as DateTime writes them',
+  serialize: (value) => toJsonValue(value),
+  parseValue: (value) => toJsonValue(value),
+  parseLiteral: (ast, variables) => toJsonValue(valueFromASTUntyped(ast, variables)),
+});

@@ -10,6 +10,10 @@ import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { callerOf, type SubgraphContext } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
 import { DateTimeScalar } from './scalars.js';
+import { CLOCK, systemClock, type Clock } from './clock.js';
+import { AUDIT_SINK, auditPlugin, flushAudit, LoggingAuditSink, type AuditSink } from './visibility/audit.js';
+import { applyVisibility } from './visibility/apply-visibility.js';
+import { visibilityDirectives } from './visibility/visibility.decorators.js';
 import {
   isWsContext,
   type SubgraphSubscriptionOptions,
@@ -74,26 +78,54 @@ function graphqlModule(options: SubgraphGraphqlOptions, sockets: SubgraphSubscri
       exposeInternals: options.exposeInternals,
       onInternalError: (e) => options.logger.error({ err: e }, 'internal error in a resolver'),
     });
-  return GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+  // Async only to be given the app's audit sink and clock (both optional: a subgraph without a sink logs).
+  return GraphQLModule.forRootAsync<ApolloFederationDriverConfig>({
     driver: ApolloFederationDriver,
+    inject: [
+      { token: AUDIT_SINK, optional: true },
+      { token: CLOCK, optional: true },
+    ],
+    useFactory: (auditSink?: AuditSink, clock?: Clock): ApolloFederationDriverConfig => {
+      const sink = auditSink ?? new LoggingAuditSink(options.logger);
+      return {
+        ...graphqlOptions(options, sockets, formatError, sink),
+        // The schema's access rules (@visibility, @requireScope, partners and mutations) wrap the resolvers once.
+        transformSchema: (schema) => applyVisibility(schema, { clock: clock ?? systemClock }),
+      };
+    },
+  });
+}
+
+function graphqlOptions(
+  options: SubgraphGraphqlOptions,
+  sockets: SubgraphSubscriptionSockets,
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+  sink: AuditSink,
+): ApolloFederationDriverConfig {
+  return {
     autoSchemaFile: { federation: 2 },
     sortSchema: true,
     graphiql: false,
     playground: false,
     introspection: true,
     includeStacktraceInErrorResponses: options.exposeInternals,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), auditPlugin(sink, options.logger)],
     resolvers: Object.fromEntries((options.scalars ?? []).map((scalar) => [scalar.name, scalar])),
     buildSchemaOptions: {
       orphanedTypes: options.orphanedTypes ?? [],
       scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+      directives: visibilityDirectives,
     },
     ...(options.subscriptions
       ? {
           subscriptions: {
             // Nest's type lists fewer hooks than it passes on to graphql-ws (it spreads them all).
-            'graphql-ws': subgraphWsOptions(options.subscriptions, sockets, options.logger, (e) =>
-              formatError(e.toJSON(), e),
+            'graphql-ws': subgraphWsOptions(
+              options.subscriptions,
+              sockets,
+              options.logger,
+              (e) => formatError(e.toJSON(), e),
+              (contextValue) => flushAudit(contextValue as object | undefined, sink, options.logger),
             ) as GraphQLWsSubscriptionsConfig,
           },
         }
@@ -108,5 +140,5 @@ function graphqlModule(options: SubgraphGraphqlOptions, sockets: SubgraphSubscri
             requestId: requestIdFrom((http as { req: Request }).req?.headers?.[REQUEST_ID_HEADER]),
           },
     formatError,
-  });
+  };
 }

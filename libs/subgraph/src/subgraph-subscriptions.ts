@@ -60,12 +60,16 @@ export function subgraphWsOptions(
   sockets: SubgraphSubscriptionSockets,
   logger: Logger,
   formatError: (error: GraphQLError) => GraphQLFormattedError,
+  /** Runs once each event is resolved, before it is sent (the audit of the private fields it shows). */
+  afterEvent?: (contextValue: unknown) => Promise<void>,
 ) {
   return {
     // graphql-ws knows nothing of Apollo's formatError: without these, a DomainError thrown by a guard or
     // a resolver would reach the gateway without its code.
-    onNext: (_ctx: WsContext, _id: string, _payload: unknown, _args: unknown, result: FormattedExecutionResult | ExecutionResult) =>
-      result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e as GraphQLError)) } : undefined,
+    onNext: async (_ctx: WsContext, _id: string, _payload: unknown, args: { contextValue?: unknown }, result: FormattedExecutionResult | ExecutionResult) => {
+      await afterEvent?.(args.contextValue);
+      return result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e as GraphQLError)) } : undefined;
+    },
     onError: (_ctx: WsContext, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => errors.map(formatError),
     onConnect: (ctx: WsContext): boolean => {
       const params = ctx.connectionParams ?? {};

@@ -95,11 +95,14 @@ describe('feed subgraph: network alerts over HTTP and WebSocket', () => {
     expect(promeneur.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
-  it('should answer UNAUTHENTICATED to anonymous callers and FORBIDDEN to partners', async () => {
+  it("should answer UNAUTHENTICATED to anonymous callers, FORBIDDEN to partners without ALERTS_READ, and the key's départements to the others", async () => {
     await raise();
     const query = '{ alerts { totalCount } }';
     expect((await graphql(query, anonymous)).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
-    expect((await graphql(query, partner)).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    const key = partner as Extract<Caller, { kind: 'partner' }>;
+    expect((await graphql(query, { ...key, scopes: ['FEED_READ'] })).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect((await graphql(query, partner)).data.alerts.totalCount).toBe(1);
+    expect((await graphql(query, { ...key, departments: ['31'] })).data.alerts.totalCount).toBe(0);
     expect((await graphql(query, muret)).data.alerts.totalCount).toBe(0);
     expect((await graphql(query, auch)).data.alerts.totalCount).toBe(1);
   });

@@ -13,7 +13,8 @@ export interface EventQuery {
   kinds?: string[] | null;
   from?: Date | null;
   to?: Date | null;
-  department?: string | null;
+  /** Null: every département. */
+  departments?: string[] | null;
   themes?: string[] | null;
   statuses: string[];
   /** Where drafts may be listed: the départements the caller coordinates, 'ALL' for admins. */
@@ -40,7 +41,7 @@ export class EventsRepository {
       // Overlap with [from, to]: an event running across `from` is still of interest.
       query.from ? gt(events.endsAt, query.from) : undefined,
       query.to ? lt(events.startsAt, query.to) : undefined,
-      query.department ? eq(events.department, query.department) : undefined,
+      query.departments ? inArray(events.department, query.departments) : undefined,
       query.themes?.length ? sql`${events.themes} && ${sql.param(query.themes)}::text[]` : undefined,
     );
     const keyset: SQL | undefined = after ? sql`(${events.startsAt}, ${events.id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined;

@@ -1,6 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
+import { RequireScope } from '@pdn/subgraph';
 import type { EventRow } from '../db/calendar.tables.js';
 import { Member, memberReference } from '../members/member.reference.js';
 import { Registration, RegistrationStatus } from '../registrations/registration.model.js';
@@ -16,12 +17,19 @@ export class EventsResolver {
     private readonly seating: RegistrationsService,
   ) {}
 
-  @Query(() => Event, { nullable: true, description: 'Null when the event does not exist or is a draft the caller may not see' })
+  @Query(() => Event, {
+    nullable: true,
+    description: "Null when the event does not exist, is a draft the caller may not see, or (partner applications) lies outside the key's départements",
+  })
+  @RequireScope('CALENDAR_READ')
   event(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
     return this.service.get(caller, id);
   }
 
-  @Query(() => EventConnection, { description: 'Ordered by start, then id. Drafts only for the coordinators of their département.' })
+  @Query(() => EventConnection, {
+    description: "Ordered by start, then id. Drafts only for the coordinators of their département; partner applications, the key's départements only.",
+  })
+  @RequireScope('CALENDAR_READ')
   events(
     @CurrentCaller() caller: Caller,
     @Args('filter', { type: () => EventFilter, nullable: true }) filter: EventFilter | null,

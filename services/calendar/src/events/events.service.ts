@@ -3,7 +3,7 @@ import { validate } from '@pdn/domain';
 import { badInput, conflict, forbidden, notFound } from '@pdn/errors';
 import { coordinates, isAdmin, isCoordinator, type Caller } from '@pdn/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '@pdn/pagination';
-import { CLOCK, formatParisDateTime, type Clock } from '@pdn/subgraph';
+import { CLOCK, formatParisDateTime, partnerDepartments, partnerMaySee, type Clock } from '@pdn/subgraph';
 import type { EventRow } from '../db/calendar.tables.js';
 import { RegistrationsRepository } from '../registrations/registrations.repository.js';
 import { EventStatus } from './event.enums.js';
@@ -23,12 +23,16 @@ export class EventsService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Null when it does not exist, is a draft the caller may not see, or lies outside a partner's départements. */
   async get(caller: Caller, id: string): Promise<EventRow | null> {
     const event = await this.events.findById(id);
-    return event && canSeeEvent(caller, event) ? event : null;
+    return event && canSeeEvent(caller, event) && partnerMaySee(caller, event.department) ? event : null;
   }
 
-  /** Lists events by start then id. Drafts are listed only in the départements the caller coordinates. */
+  /**
+   * Lists events by start then id. Drafts are listed only in the départements the caller coordinates;
+   * a partner application's, only in its key's départements.
+   */
   async list(caller: Caller, filter: EventFilter | null | undefined, first?: number | null, after?: string | null): Promise<Connection<EventRow>> {
     const limit = pageSize(first);
     const cursor = eventCursor(decodeCursor(after, ORDERING, 2));
@@ -39,7 +43,7 @@ export class EventsService {
         kinds: filter?.kinds,
         from: filter?.from,
         to: filter?.to,
-        department,
+        departments: partnerDepartments(caller, department) ?? (department ? [department] : null),
         themes: filter?.themes,
         statuses: filter?.statuses?.length ? filter.statuses : ALL_STATUSES,
         draftDepartments: isAdmin(caller) ? 'ALL' : isCoordinator(caller) ? caller.departments : [],

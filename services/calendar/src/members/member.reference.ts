@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from '@nestjs/graphql';
+import { VisibilitySubject } from '@pdn/subgraph';
 
 /**
  * The members subgraph's Member, as calendar sees it: its key, and the fields calendar needs from
@@ -7,6 +8,8 @@ import { Directive, Field, Float, ID, ObjectType } from '@nestjs/graphql';
  */
 @ObjectType()
 @Directive('@key(fields: "id")')
+// Whose data calendar's fields on Member are: the département comes from members (`@requires`).
+@VisibilitySubject((member: Member) => ({ memberId: member.id, department: member.department }))
 export class Member {
   @Field(() => ID)
   id!: string;

@@ -53,7 +53,7 @@ export class PermanencesRepository {
    * Slots covering a wall-clock moment. HH:MM text compares in time order ("24:00" last) byte by byte,
    * hence the "C" collation whatever the database's own.
    */
-  covering(at: { weekday: number; time: string }, department: string | null): Promise<PermanenceRow[]> {
+  covering(at: { weekday: number; time: string }, departments: string[] | null): Promise<PermanenceRow[]> {
     return this.database.db
       .select()
       .from(permanences)
@@ -62,7 +62,7 @@ export class PermanencesRepository {
           eq(permanences.weekday, at.weekday),
           sql`${permanences.startTime} collate "C" <= ${at.time}`,
           sql`${permanences.endTime} collate "C" > ${at.time}`,
-          department ? eq(permanences.department, department) : undefined,
+          departments ? inArray(permanences.department, departments) : undefined,
         ),
       )
       .orderBy(asc(permanences.startTime), asc(permanences.memberId), asc(permanences.id));

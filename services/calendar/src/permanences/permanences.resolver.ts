@@ -1,6 +1,7 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember } from '@pdn/identity/nest';
+import { RequireScope } from '@pdn/subgraph';
 import type { PermanenceRow } from '../db/calendar.tables.js';
 import { Member, memberReference } from '../members/member.reference.js';
 import { PermanenceInput } from './permanence.input.js';
@@ -11,9 +12,12 @@ import { PermanencesService } from './permanences.service.js';
 export class PermanencesResolver {
   constructor(private readonly service: PermanencesService) {}
 
-  @Query(() => [Permanence], { description: 'Permanences covering the current time (Europe/Paris), optionally of one département' })
-  onlineNow(@Args('department', { type: () => String, nullable: true }) department: string | null) {
-    return this.service.onlineNow(department);
+  @Query(() => [Permanence], {
+    description: "Permanences covering the current time (Europe/Paris), optionally of one département; partner applications, the key's départements only",
+  })
+  @RequireScope('CALENDAR_READ')
+  onlineNow(@CurrentCaller() caller: Caller, @Args('department', { type: () => String, nullable: true }) department: string | null) {
+    return this.service.onlineNow(caller, department);
   }
 
   @Mutation(() => [Permanence], {

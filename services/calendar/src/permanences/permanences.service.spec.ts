@@ -19,6 +19,7 @@ const member = (overrides: Partial<MemberCaller> = {}): MemberCaller => ({
   departments: ['32'],
   ...overrides,
 });
+const ANYONE: Caller = { kind: 'anonymous' };
 const slot = (weekday: number, startTime: string, endTime: string, network = SocialNetwork.INSTAGRAM): PermanenceInput => ({ weekday, startTime, endTime, network });
 
 async function failure(promise: Promise<unknown>) {
@@ -114,7 +115,7 @@ describe('permanences', () => {
 
     async function onlineAt(instant: string, department: string | null = '32') {
       now = new Date(instant);
-      return (await service.onlineNow(department)).map((p) => `${p.memberId === sundayMorning.memberId ? 'morning' : p.memberId === sundayNight.memberId ? 'night' : p.memberId === lateMonday.memberId ? 'late' : p.memberId === haute.memberId ? 'haute' : p.memberId === missingHour.memberId || p.memberId === repeatedHour.memberId ? 'two' : '?'} ${p.startTime}`);
+      return (await service.onlineNow(ANYONE, department)).map((p) => `${p.memberId === sundayMorning.memberId ? 'morning' : p.memberId === sundayNight.memberId ? 'night' : p.memberId === lateMonday.memberId ? 'late' : p.memberId === haute.memberId ? 'haute' : p.memberId === missingHour.memberId || p.memberId === repeatedHour.memberId ? 'two' : '?'} ${p.startTime}`);
     }
 
     it('should follow Paris time on both sides of the change to summer time (29 March 2026)', async () => {
@@ -148,7 +149,7 @@ describe('permanences', () => {
     it('should keep to the département asked for, and cover all of them without one', async () => {
       expect(await onlineAt('2026-03-29T08:30:00Z', '31')).toEqual(['haute 10:00']);
       expect(await onlineAt('2026-03-29T08:30:00Z', null)).toEqual(expect.arrayContaining(['morning 10:00', 'haute 10:00']));
-      expect(await failure(service.onlineNow('99'))).toEqual({ code: 'BAD_USER_INPUT', field: 'department' });
+      expect(await failure(service.onlineNow(ANYONE, '99'))).toEqual({ code: 'BAD_USER_INPUT', field: 'department' });
     });
 
     it("should say whether a member is online by the same clock", async () => {

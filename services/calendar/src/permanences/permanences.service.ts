@@ -6,7 +6,7 @@ import { CLOCK, type Clock } from '../common/tokens.js';
 import type { PermanenceRow } from '../db/calendar.tables.js';
 import type { PermanenceInput } from './permanence.input.js';
 import { covers, validSchedule } from './permanence-slots.js';
-import { parisDateAndTime } from '@pdn/subgraph';
+import { parisDateAndTime, partnerDepartments } from '@pdn/subgraph';
 import { PermanencesRepository } from './permanences.repository.js';
 
 @Injectable()
@@ -33,10 +33,10 @@ export class PermanencesService {
     return this.permanences.replace(caller.memberId, home, schedule);
   }
 
-  /** The slots covering this instant, read on the Europe/Paris wall clock. */
-  async onlineNow(department: string | null | undefined): Promise<PermanenceRow[]> {
+  /** The slots covering this instant, read on the Europe/Paris wall clock (a partner's: within its départements). */
+  async onlineNow(caller: Caller, department: string | null | undefined): Promise<PermanenceRow[]> {
     const code = department ? validate.departmentCode('department', department) : null;
-    return this.permanences.covering(parisDateAndTime(this.clock.now()), code);
+    return this.permanences.covering(parisDateAndTime(this.clock.now()), partnerDepartments(caller, code) ?? (code ? [code] : null));
   }
 
   ofMember(memberId: string): Promise<PermanenceRow[]> {

@@ -1,7 +1,7 @@
 import { Args, Directive, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember } from '@pdn/identity/nest';
-import { DateScalar } from '@pdn/subgraph';
+import { DateScalar, Visibility } from '@pdn/subgraph';
 import type { PresenceLogRow } from '../db/calendar.tables.js';
 import { Member, memberReference } from '../members/member.reference.js';
 import { PresenceLogInput } from './presence.input.js';
@@ -51,14 +51,17 @@ export class MemberPresenceResolver {
   constructor(private readonly service: PresenceService) {}
 
   /** The commitment and département come from members with the representation (`@requires`): calendar keeps no copy. */
-  @ResolveField(() => PresenceSummary, { description: 'Minutes logged against committed over [from, to]: the member and their coordinators' })
+  @ResolveField(() => PresenceSummary, {
+    nullable: true,
+    description: 'Minutes logged against committed over [from, to]: the member and their coordinators (null for anyone else)',
+  })
   @Directive('@requires(fields: "weeklyHoursCommitment department")')
+  @Visibility('PRIVATE')
   presence(
-    @CurrentCaller() caller: Caller,
     @Parent() member: Member,
     @Args('from', { type: () => DateScalar }) from: string,
     @Args('to', { type: () => DateScalar }) to: string,
   ) {
-    return this.service.summary(caller, member, from, to);
+    return this.service.summary(member, from, to);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validate } from '@pdn/domain';
-import { badInput, forbidden, unauthenticated } from '@pdn/errors';
+import { badInput, forbidden } from '@pdn/errors';
 import { coordinates, isCoordinator, requireMember, type Caller } from '@pdn/identity';
 import { CLOCK, type Clock } from '../common/tokens.js';
 import type { PresenceLogRow } from '../db/calendar.tables.js';
@@ -92,18 +92,13 @@ export class PresenceService {
 
   /**
    * Logged against committed minutes over [from, to], both days included: weeks are days / 7, so a
-   * 3 h/week commitment over 14 days is 360 minutes. The member themself and the coordinators of the
-   * member's département only: the field is non-null, so others get an error, not a made-up figure.
+   * 3 h/week commitment over 14 days is 360 minutes. Who may read it (the member and the coordinators
+   * of their département) is the schema's rule: `@Visibility('PRIVATE')` on Member.presence.
    */
-  async summary(caller: Caller, member: MemberWithCommitment, from: string, to: string): Promise<PresenceSummary> {
-    if (caller.kind === 'anonymous') throw unauthenticated();
+  async summary(member: MemberWithCommitment, from: string, to: string): Promise<PresenceSummary> {
     if (typeof member.weeklyHoursCommitment !== 'number' || typeof member.department !== 'string') {
       // Only a request that bypasses the gateway's query plan can lack the @requires fields.
       throw new Error('Member.presence needs weeklyHoursCommitment and department from members (@requires).');
-    }
-    const self = caller.kind === 'member' && caller.memberId === member.id;
-    if (!self && !coordinates(caller, member.department)) {
-      throw forbidden(`Only the member and the coordinators of département ${member.department} can see this member's presence.`);
     }
     const days = rangeDays(from, to);
     const { minutesLogged, contacts } = await this.presence.memberTotals(member.id, from, to);

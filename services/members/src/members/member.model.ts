@@ -1,8 +1,7 @@
 import { Directive, Field, Float, ID, ObjectType } from '@nestjs/graphql';
 import { Audience, MemberStatus, Role, SocialNetwork, Theme } from '@pdn/domain';
 import { ConnectionType } from '@pdn/pagination';
-import { DateTimeScalar } from '@pdn/subgraph';
-import { visibleTo } from './member-visibility.js';
+import { DateTimeScalar, Visibility, VisibilitySubject } from '@pdn/subgraph';
 
 @ObjectType({ description: 'Where a promeneur or a structure can be reached online' })
 export class PresenceChannel {
@@ -18,6 +17,7 @@ export class PresenceChannel {
 
 @ObjectType({ description: 'A labelled professional of the network (promeneur, coordinator or admin)' })
 @Directive('@key(fields: "id")')
+@VisibilitySubject((member: { id: string; department: string }) => ({ memberId: member.id, department: member.department }))
 export class Member {
   @Field(() => ID)
   id!: string;
@@ -25,16 +25,19 @@ export class Member {
   @Field()
   firstName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Network members and above', middleware: [visibleTo('NETWORK')] })
+  @Field(() => String, { nullable: true, description: 'Network members and above' })
+  @Visibility('NETWORK')
   lastName!: string | null;
 
   @Field({ description: 'Public form, e.g. "Isabelle du BIJ d\'Auch"' })
   displayName!: string;
 
-  @Field(() => String, { nullable: true, description: 'Network members and above', middleware: [visibleTo('NETWORK')] })
+  @Field(() => String, { nullable: true, description: 'Network members and above' })
+  @Visibility('NETWORK')
   email!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Network members and above', middleware: [visibleTo('NETWORK')] })
+  @Field(() => String, { nullable: true, description: 'Network members and above' })
+  @Visibility('NETWORK')
   phone!: string | null;
 
   @Field(() => Role)
@@ -61,7 +64,8 @@ export class Member {
   @Field(() => Float, { description: 'Hours online promised each week (at least 2)' })
   weeklyHoursCommitment!: number;
 
-  @Field(() => DateTimeScalar, { nullable: true, middleware: [visibleTo('PRIVATE')] })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'The member and their coordinators' })
+  @Visibility('PRIVATE')
   charterAcceptedAt!: Date | null;
 
   @Field(() => DateTimeScalar)

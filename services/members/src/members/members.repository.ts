@@ -4,6 +4,7 @@ import { batchById, searchOrKeyOrder, textMatch, textRank, toPrefixTsQuery } fro
 import type { CursorValue } from '@pdn/pagination';
 import { members, statusChanges, structures, type MemberRow } from '../db/members.tables.js';
 import { MEMBERS_DATABASE, type MembersDatabase } from '../common/tokens.js';
+import { recordAccessChange } from '../auth/session-events.js';
 
 export interface MemberQuery {
   search?: string | null;
@@ -88,9 +89,18 @@ export class MembersRepository {
 
   /**
    * Changes the status only if it is still `from` (a concurrent change wins, this one reports null),
-   * and records the change in the same transaction.
+   * and records the change in the same transaction, with `member.access-changed` for the gateways
+   * (the member's access tokens carry the old status).
    */
-  async changeStatus(change: { memberId: string; from: string; to: string; reason: string; byMemberId: string | null; at: Date }): Promise<MemberRow | null> {
+  async changeStatus(change: {
+    memberId: string;
+    from: string;
+    to: string;
+    reason: string;
+    byMemberId: string | null;
+    at: Date;
+    accessTokenTtlSeconds: number;
+  }): Promise<MemberRow | null> {
     return this.database.db.transaction(async (tx) => {
       const [row] = await tx
         .update(members)
@@ -106,6 +116,7 @@ export class MembersRepository {
         byMemberId: change.byMemberId,
         at: change.at,
       });
+      await recordAccessChange(tx, row, change.at, change.accessTokenTtlSeconds);
       return row;
     });
   }

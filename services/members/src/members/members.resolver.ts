@@ -2,6 +2,7 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference,
 import { MemberStatus } from '@pdn/domain';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole } from '@pdn/identity/nest';
+import { RequireScope, Visibility } from '@pdn/subgraph';
 import type { MemberRow } from '../db/members.tables.js';
 import { Structure } from '../structures/structure.model.js';
 import { CorrectMemberInput, MemberFilter, UpdateProfileInput } from './member.input.js';
@@ -19,11 +20,15 @@ export class MembersResolver {
   }
 
   @Query(() => Member, { nullable: true, description: 'Null when the member does not exist or is not visible to the caller' })
+  @RequireScope('DIRECTORY_READ')
   member(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
     return this.service.get(caller, id);
   }
 
-  @Query(() => MemberConnection)
+  @Query(() => MemberConnection, {
+    description: "Partner applications: active promeneurs of their key's départements (another département is FORBIDDEN)",
+  })
+  @RequireScope('DIRECTORY_READ')
   members(
     @CurrentCaller() caller: Caller,
     @Args('filter', { type: () => MemberFilter, nullable: true }) filter: MemberFilter | null,
@@ -68,8 +73,9 @@ export class MembersResolver {
   }
 
   @ResolveField(() => [StatusChange], { description: 'The member and their coordinators; empty for others' })
-  statusHistory(@CurrentCaller() caller: Caller, @Parent() member: MemberRow) {
-    return this.service.statusHistory(caller, member);
+  @Visibility('PRIVATE')
+  statusHistory(@Parent() member: MemberRow) {
+    return this.service.statusHistory(member);
   }
 
   @ResolveReference()

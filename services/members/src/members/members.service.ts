@@ -3,13 +3,13 @@ import { validate } from '@pdn/domain';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '@pdn/errors';
 import { coordinates, isCoordinator, requireMember, type Caller } from '@pdn/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '@pdn/pagination';
+import { canSee, partnerDepartments, partnerMaySee } from '@pdn/subgraph';
 import type { MemberRow } from '../db/members.tables.js';
 import { CLOCK, MEMBERS_SETTINGS, type Clock } from '../common/tokens.js';
 import type { MembersSettings } from '../members.config.js';
 import { StructuresRepository } from '../structures/structures.repository.js';
 import type { CorrectMemberInput, MemberFilter, UpdateProfileInput } from './member.input.js';
 import { defaultDisplayName, memberSearchColumns } from './member-search.js';
-import { canSee } from './member-visibility.js';
 import { MembersRepository, type NewMember, type StatusChangeRow } from './members.repository.js';
 import { validChannels } from './presence-channel.input.js';
 
@@ -26,13 +26,14 @@ export class MembersService {
   ) {}
 
   /**
-   * Who may see a member at all: the public (anonymous callers, partners) sees active promeneurs; the
-   * network sees every active member; the member and their coordinators see the rest.
+   * Who may see a member at all: the public (anonymous callers, partners) sees active promeneurs (a
+   * partner, within its key's départements); the network sees every active member; the member and
+   * their coordinators see the rest.
    */
   private visible(caller: Caller, member: MemberRow | null): MemberRow | null {
-    if (!member) return null;
+    if (!member || !partnerMaySee(caller, member.department)) return null;
     if (member.status === 'ACTIVE' && (member.role === 'PROMENEUR' || caller.kind === 'member')) return member;
-    return canSee(caller, member, 'PRIVATE') ? member : null;
+    return canSee(caller, { memberId: member.id, department: member.department }, 'PRIVATE') ? member : null;
   }
 
   async get(caller: Caller, id: string): Promise<MemberRow | null> {
@@ -61,7 +62,7 @@ export class MembersService {
     const { rows, total } = await this.members.page(
       {
         search: filter?.search,
-        departments: department ? [department] : null,
+        departments: partnerDepartments(caller, department) ?? (department ? [department] : null),
         themes: filter?.themes,
         networks: filter?.networks,
         structureId: filter?.structureId,
@@ -76,8 +77,9 @@ export class MembersService {
     return toConnection(rows, limit, ordering, (r) => (searching ? [r.rank, r.id] : [r.sortKey, r.id]), total);
   }
 
-  async statusHistory(caller: Caller, member: MemberRow): Promise<StatusChangeRow[]> {
-    return canSee(caller, member, 'PRIVATE') ? this.members.statusHistory(member.id) : [];
+  /** Who may read it is the schema's rule (`@Visibility('PRIVATE')` on Member.statusHistory). */
+  statusHistory(member: MemberRow): Promise<StatusChangeRow[]> {
+    return this.members.statusHistory(member.id);
   }
 
   async updateMyProfile(caller: Caller, input: UpdateProfileInput): Promise<MemberRow> {
@@ -176,6 +178,7 @@ export class MembersService {
       reason: why || 'validated',
       byMemberId: caller.kind === 'member' ? caller.memberId : null,
       at: this.clock.now(),
+      accessTokenTtlSeconds: this.settings.ACCESS_TOKEN_TTL_SECONDS,
     });
     if (!changed) throw conflict('The status changed meanwhile; reload and try again.');
     return changed;

@@ -4,6 +4,7 @@ import { validate } from '@pdn/domain';
 import { badInput as validateError, forbidden, notFound } from '@pdn/errors';
 import { coordinates, type Caller } from '@pdn/identity';
 import { decodeCursor, pageSize, toConnection, type Connection } from '@pdn/pagination';
+import { partnerDepartments, partnerMaySee } from '@pdn/subgraph';
 import type { StructureRow } from '../db/members.tables.js';
 import { validChannels } from '../members/presence-channel.input.js';
 import type { CreateStructureInput, StructureFilter, UpdateStructureInput } from './structure.input.js';
@@ -13,17 +14,23 @@ import { StructuresRepository, type NewStructure } from './structures.repository
 export class StructuresService {
   constructor(private readonly structures: StructuresRepository) {}
 
-  /** Structures are public: the directory of places where promeneurs work. */
-  get(id: string): Promise<StructureRow | null> {
+  /** Structures are public: the directory of places where promeneurs work (a partner's, within its départements). */
+  async get(caller: Caller, id: string): Promise<StructureRow | null> {
+    const structure = await this.structures.findById(id);
+    return structure && partnerMaySee(caller, structure.department) ? structure : null;
+  }
+
+  reference(id: string): Promise<StructureRow | null> {
     return this.structures.findById(id);
   }
 
-  async list(filter: StructureFilter | null | undefined, first?: number | null, after?: string | null): Promise<Connection<StructureRow>> {
+  async list(caller: Caller, filter: StructureFilter | null | undefined, first?: number | null, after?: string | null): Promise<Connection<StructureRow>> {
     const limit = pageSize(first);
     const searching = !!filter?.search?.trim();
     const ordering = searching ? 'structures:rank' : 'structures:name';
     const cursor = decodeCursor(after, ordering, 2);
-    const departments = filter?.department ? [validate.departmentCode('filter.department', filter.department)] : null;
+    const department = filter?.department ? validate.departmentCode('filter.department', filter.department) : null;
+    const departments = partnerDepartments(caller, department) ?? (department ? [department] : null);
     const { rows, total } = await this.structures.page(
       { search: filter?.search, departments, kinds: filter?.kinds, commune: filter?.commune },
       limit + 1,

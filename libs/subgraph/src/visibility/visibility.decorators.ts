@@ -1,0 +1,63 @@
+import { Directive } from '@nestjs/graphql';
+import { DirectiveLocation, GraphQLDirective, GraphQLList, GraphQLNonNull, GraphQLString } from 'graphql';
+import type { ApiScope } from '@pdn/identity';
+import type { DataSubject, VisibilityLayer } from './visibility-rules.js';
+
+/**
+ * The schema directives that carry the rules: declared in every subgraph (subgraphGraphqlModule), read
+ * back from the built schema by `applyVisibility`. Their arguments are strings rather than enums, so no
+ * internal enum type leaks into the composed supergraph; the decorators below are the typed way in.
+ */
+export const VISIBILITY_DIRECTIVE = 'visibility';
+export const REQUIRE_SCOPE_DIRECTIVE = 'requireScope';
+
+export const visibilityDirectives: GraphQLDirective[] = [
+  new GraphQLDirective({
+    name: VISIBILITY_DIRECTIVE,
+    description: 'Who sees this field: NETWORK (signed-in network members) or PRIVATE (the member, their coordinators, admins); hidden as null.',
+    locations: [DirectiveLocation.FIELD_DEFINITION],
+    args: { layer: { type: new GraphQLNonNull(GraphQLString) } },
+  }),
+  new GraphQLDirective({
+    name: REQUIRE_SCOPE_DIRECTIVE,
+    description: 'A partner application needs one of these API key scopes for this root field (FORBIDDEN otherwise).',
+    locations: [DirectiveLocation.FIELD_DEFINITION],
+    args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) } },
+  }),
+];
+
+/**
+ * Declares who may see a field, once, on the schema: `@Visibility('PRIVATE')` beside `@Field` or
+ * `@ResolveField`. The field must be nullable (hidden is null) or a non-null list (hidden is []); its
+ * type needs `@VisibilitySubject` to say whose data it is.
+ */
+export function Visibility(layer: Exclude<VisibilityLayer, 'PUBLIC'>): MethodDecorator & PropertyDecorator {
+  return Directive(`@${VISIBILITY_DIRECTIVE}(layer: "${layer}")`) as MethodDecorator & PropertyDecorator;
+}
+
+/**
+ * The API key scopes that let a partner application use a root query or subscription (any one of them).
+ * A root field without it is closed to partners; members and anonymous callers are not concerned.
+ */
+export function RequireScope(...scopes: [ApiScope, ...ApiScope[]]): MethodDecorator {
+  return Directive(`@${REQUIRE_SCOPE_DIRECTIVE}(scopes: [${scopes.map((s) => `"${s}"`).join(', ')}])`) as MethodDecorator;
+}
+
+export type SubjectOf<TSource = never> = (source: TSource) => DataSubject;
+
+const subjects = new Map<string, SubjectOf<unknown>>();
+
+/**
+ * Says, on an object type that has `@Visibility` fields, whose data an object of it is: the member and
+ * their département, read from the object the resolvers return (or federation's representation).
+ * `typeName` is needed only when the GraphQL name differs from the class name.
+ */
+export function VisibilitySubject<TSource>(subjectOf: SubjectOf<TSource>, typeName?: string): ClassDecorator {
+  return (target) => {
+    subjects.set(typeName ?? target.name, subjectOf as SubjectOf<unknown>);
+  };
+}
+
+export function visibilitySubjectOf(typeName: string): SubjectOf<unknown> | undefined {
+  return subjects.get(typeName);
+}

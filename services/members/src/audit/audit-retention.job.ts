@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/tokens.js';
+import { AuditService } from './audit.service.js';
+
+/** How often the purge runs: entries leave at most this late after their retention ends. */
+export const AUDIT_PURGE_EVERY_MS = 6 * 3_600_000;
+
+/**
+ * Purges the audit entries older than AUDIT_RETENTION_DAYS on a timer in every replica; each run claims
+ * an advisory lock, so one replica purges at a time and the others skip that round.
+ */
+@Injectable()
+export class AuditRetentionJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AuditRetention');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), AUDIT_PURGE_EVERY_MS);
+    // Never keeps the process (or a test) alive on its own.
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One run; a slow one is not overlapped by the next tick. Errors are logged, never thrown. */
+  tick(): Promise<unknown> {
+    this.running ??= this.audit
+      .purgeExpired(this.clock.now())
+      .then((purged) => {
+        if (purged) this.logger.log(`${purged} expired audit entries purged`);
+      })
+      .catch((error: unknown) => this.logger.error(`The audit purge failed: ${(error as Error).message}`))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}
