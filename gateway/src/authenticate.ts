@@ -4,12 +4,15 @@ import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { type DomainError, serviceUnavailable, unauthenticated } from '@pdn/errors';
-import { ANONYMOUS, type Caller } from '@pdn/identity';
+import { DomainError, ErrorCode, serviceUnavailable, unauthenticated } from '@pdn/errors';
+import { ANONYMOUS, type Caller, looksLikeApiKeySecret } from '@pdn/identity';
+import type { ApiKeyVerifier } from './api-keys.js';
 import type { JwtSettings } from './gateway.config.js';
 import type { Logger } from '@pdn/logging';
+import type { SessionRevocationCheck } from './session-revocations.js';
+import type { ApiKeyGrant } from './subgraph-data-source.js';
 
-/** What a client presents, from HTTP headers or (later) a graphql-ws connection_init payload. */
+/** What a client presents, from HTTP headers or a graphql-ws connection_init payload. */
 export interface Credentials {
   /** The `Authorization` header value, e.g. `Bearer eyJ…`. */
   authorization?: string;
@@ -17,8 +20,15 @@ export interface Credentials {
   apiKey?: string;
 }
 
+/** Who is calling, and for a partner application the key it used. */
+export interface Authentication {
+  caller: Caller;
+  /** Set exactly when the caller is a partner. */
+  apiKey?: ApiKeyGrant;
+}
+
 /** Resolves credentials to a caller, or throws a GraphQLError that Apollo answers with its HTTP status. */
-export type Authenticate = (credentials: Credentials) => Promise<Caller>;
+export type Authenticate = (credentials: Credentials, requestId?: string) => Promise<Authentication>;
 
 export function credentialsFromHeaders(headers: IncomingHttpHeaders): Credentials {
   const apiKey = headers['x-api-key'];
@@ -51,7 +61,7 @@ const TOKEN_FAILURES = new Set<string>([
 ]);
 
 /** A domain error that also carries the HTTP status Apollo must answer with (it reads `extensions.http`). */
-function withHttpStatus(error: DomainError, status: number, headers?: [string, string][]): GraphQLError {
+export function withHttpStatus(error: DomainError, status: number, headers?: [string, string][]): GraphQLError {
   return new GraphQLError(error.message, {
     originalError: error,
     extensions: { ...error.extensions, code: error.code, http: { status, headers: new HeaderMap(headers) } },
@@ -61,7 +71,25 @@ function withHttpStatus(error: DomainError, status: number, headers?: [string, s
 const invalidToken = (message: string) =>
   withHttpStatus(unauthenticated(message), 401, [['www-authenticate', 'Bearer error="invalid_token"']]);
 
-export function createAuthenticator(settings: JwtSettings, logger?: Logger): Authenticate {
+const invalidKey = (message: string) => withHttpStatus(unauthenticated(message), 401);
+
+const KEY_REFUSALS = {
+  unknown: 'This API key is not valid.',
+  revoked: 'This API key has been revoked: ask your coordinator for a new one.',
+  expired: 'This API key has expired: ask your coordinator for a new one.',
+} as const;
+
+/**
+ * Members with `Authorization: Bearer <access token>` (checked here, against the members service's
+ * public keys and, given `revocations`, the sessions members says have ended), partner applications with `X-API-Key` (checked by the members service on every
+ * request, see api-keys.ts), everyone else anonymous. Both at once is ambiguous and refused.
+ */
+export function createAuthenticator(
+  settings: JwtSettings,
+  logger?: Logger,
+  apiKeys?: ApiKeyVerifier,
+  revocations?: SessionRevocationCheck,
+): Authenticate {
   const key: KeyObject | JWTVerifyGetKey = settings.publicKeyPem
     ? createPublicKey(settings.publicKeyPem)
     : // jose caches the set and refetches it at most every 30 s when a token names an unknown key.
@@ -92,6 +120,9 @@ export function createAuthenticator(settings: JwtSettings, logger?: Logger): Aut
     const claims = MemberClaims.safeParse(payload);
     if (!claims.success) throw invalidToken('The access token does not describe a member.');
     const { sub, role, status, departments, structureId, sid } = claims.data;
+    // A session ended, a member suspended or erased since the token was signed (session-revocations.ts).
+    const refused = revocations?.refusal({ memberId: sub, sessionId: sid, role, status, departments, issuedAt: payload.iat, expiresAt: payload.exp });
+    if (refused) throw invalidToken(refused);
     return {
       kind: 'member',
       memberId: sub,
@@ -103,14 +134,41 @@ export function createAuthenticator(settings: JwtSettings, logger?: Logger): Aut
     };
   }
 
-  return async ({ authorization, apiKey }) => {
-    if (apiKey !== undefined) {
-      // Partner API keys arrive with issue 5; refusing them now beats silently serving public data.
-      throw withHttpStatus(unauthenticated('API keys are not accepted yet.'), 401);
+  async function verifyApiKey(secret: string, requestId: string | undefined): Promise<Authentication> {
+    // Anything else is not a key we issued: no need to ask the members service.
+    if (!looksLikeApiKeySecret(secret) || !apiKeys) throw invalidKey(KEY_REFUSALS.unknown);
+    let verification;
+    try {
+      verification = await apiKeys.verify(secret, requestId);
+    } catch (error) {
+      logger?.warn({ err: error, requestId }, 'cannot verify an API key with the members service');
+      throw withHttpStatus(
+        serviceUnavailable('API keys cannot be checked right now: the members service does not answer.', { service: 'members' }),
+        503,
+        [['retry-after', '5']],
+      );
     }
-    if (authorization === undefined) return ANONYMOUS;
+    if (!verification.valid) throw invalidKey(KEY_REFUSALS[verification.reason]);
+    const { id, scopes, departments, persistedOnly, rateLimitPerMinute } = verification.key;
+    return {
+      caller: { kind: 'partner', apiKeyId: id, scopes, departments },
+      apiKey: { id, persistedOnly, rateLimitPerMinute },
+    };
+  }
+
+  return async ({ authorization, apiKey }, requestId) => {
+    if (apiKey !== undefined) {
+      if (authorization !== undefined) {
+        throw withHttpStatus(
+          new DomainError(ErrorCode.BAD_USER_INPUT, 'Send either an access token or an API key, not both: which one should this request act as?'),
+          400,
+        );
+      }
+      return verifyApiKey(apiKey.trim(), requestId);
+    }
+    if (authorization === undefined) return { caller: ANONYMOUS };
     const match = /^Bearer +([^\s]+)\s*$/i.exec(authorization);
     if (!match) throw invalidToken('Send the access token as `Authorization: Bearer <token>`.');
-    return verifyMemberToken(match[1]);
+    return { caller: await verifyMemberToken(match[1]) };
   };
 }

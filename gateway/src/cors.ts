@@ -1,6 +1,9 @@
 import type { RequestHandler } from 'express';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 
+/** What a partner's page may read of an answer: the request id, and when to come back after a 429. */
+const EXPOSED_HEADERS = [REQUEST_ID_HEADER, 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].join(', ');
+
 /**
  * CORS for the exact origins configured, and nothing for the others: with no origin configured, only
  * same-origin pages (the gateway's own) can call it from a browser. Credentials travel in headers, never
@@ -14,7 +17,7 @@ export function cors(origins: readonly string[]): RequestHandler {
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
     if (origin && allowed.has(origin)) {
       res.set('access-control-allow-origin', origin);
-      res.set('access-control-expose-headers', REQUEST_ID_HEADER);
+      res.set('access-control-expose-headers', EXPOSED_HEADERS);
       if (preflight) {
         res.set('access-control-allow-methods', 'GET, POST');
         const requested = req.headers['access-control-request-headers'];

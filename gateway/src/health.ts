@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { SessionRevocationsStatus } from './session-revocations.js';
 import type { SubgraphEndpoint } from './supergraph.js';
 
 const PROBE_TIMEOUT_MS = 2000;
@@ -21,8 +22,10 @@ async function isReady(url: string): Promise<boolean> {
 /**
  * `/healthz` says the process runs (restart it if not); `/readyz` says it can serve (route traffic to it
  * if so), which needs every subgraph. The body names subgraphs only, not their internal addresses.
+ * It also tells how the following of members' log of ended sessions goes (`sessionRevocations`):
+ * for information only, a gateway serves without it.
  */
-export function healthRouter(subgraphs: SubgraphEndpoint[]): Router {
+export function healthRouter(subgraphs: SubgraphEndpoint[], followers: { sessionRevocations?: { status(): SessionRevocationsStatus } } = {}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
@@ -35,7 +38,11 @@ export function healthRouter(subgraphs: SubgraphEndpoint[]): Router {
     res
       .status(ready ? 200 : 503)
       .set('cache-control', 'no-store')
-      .json({ status: ready ? 'ok' : 'unavailable', subgraphs: results });
+      .json({
+        status: ready ? 'ok' : 'unavailable',
+        subgraphs: results,
+        ...(followers.sessionRevocations ? { sessionRevocations: followers.sessionRevocations.status() } : {}),
+      });
   });
   return router;
 }

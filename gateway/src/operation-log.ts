@@ -59,6 +59,7 @@ export function logOperations(logger: Logger): RequestHandler {
           errorCodes: record.errorCodes?.length ? [...new Set(record.errorCodes)] : undefined,
           caller: caller?.kind,
           memberId: caller?.kind === 'member' ? caller.memberId : undefined,
+          apiKeyId: caller?.kind === 'partner' ? caller.apiKeyId : undefined,
         },
         'graphql operation',
       );

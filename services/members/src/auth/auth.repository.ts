@@ -54,15 +54,7 @@ export class AuthRepository {
     await tx.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
   }
 
-  /** Revokes a session unless it already is (the first reason is kept); true when this call revoked it. */
-  async revokeSession(id: string, reason: string, now: Date, tx: Executor = this.db): Promise<boolean> {
-    const rows = await tx
-      .update(sessions)
-      .set({ revokedAt: now, revokedReason: reason })
-      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id });
-    return rows.length > 0;
-  }
+  // A session is revoked by endSession (session-events.ts), which also tells the gateways.
 
   async insertRefreshToken(
     sessionId: string,

@@ -1,6 +1,6 @@
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { viewedBySelf } from '@pdn/subgraph';
 import { Member } from '../members/member.model.js';
-import { viewedBySelf } from '../members/member-visibility.js';
 import { AuthPayload } from './auth.model.js';
 import { AuthService, type AuthResult } from './auth.service.js';
 

@@ -8,6 +8,7 @@ import { AUTH_LOG, type AuthLogger } from './auth.tokens.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PASSWORD_MAX_LENGTH, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { newSecretToken, secretTokenHash } from './secret-tokens.js';
+import { endSession } from './session-events.js';
 import { TokenSigner } from './token-signer.js';
 
 /** What login, refreshSession and acceptInvitation answer: the contract's AuthPayload. */
@@ -85,10 +86,10 @@ export class AuthService {
       if (!claimed) {
         const known = await this.repository.findRefreshToken(tokenHash, tx);
         if (known?.rotatedAt) {
-          const session = await this.repository.findSession(known.sessionId, tx);
-          if (await this.repository.revokeSession(known.sessionId, REVOKED_REUSE, now, tx)) {
+          const ended = await endSession(tx, known.sessionId, REVOKED_REUSE, now, this.settings.ACCESS_TOKEN_TTL_SECONDS);
+          if (ended) {
             this.logger.warn(
-              { event: 'refresh-token-reuse', sessionId: known.sessionId, memberId: session?.memberId },
+              { event: 'refresh-token-reuse', sessionId: known.sessionId, memberId: ended.memberId },
               'a rotated refresh token was presented again: session revoked',
             );
           }
@@ -101,7 +102,7 @@ export class AuthService {
       // Role, status and départements may have changed since the last token: read them again.
       const member = await this.repository.findMemberById(session.memberId, tx);
       if (!member || member.status === 'LEFT') {
-        await this.repository.revokeSession(session.id, REVOKED_MEMBER_LEFT, now, tx);
+        await endSession(tx, session.id, REVOKED_MEMBER_LEFT, now, this.settings.ACCESS_TOKEN_TTL_SECONDS);
         return { kind: 'refused' };
       }
       const next = newSecretToken();
@@ -114,10 +115,13 @@ export class AuthService {
     return this.authResult(outcome.member, outcome.sessionId, outcome.refreshToken);
   }
 
-  /** Ends the token's session. Always true, whatever the token: logout tells nothing about tokens. */
+  /**
+   * Ends the token's session, and with it its access tokens on every gateway (session.ended). Always
+   * true, whatever the token: logout tells nothing about tokens.
+   */
   async logout(refreshToken: string): Promise<true> {
     const known = await this.repository.findRefreshToken(secretTokenHash(refreshToken));
-    if (known && (await this.repository.revokeSession(known.sessionId, REVOKED_LOGOUT, this.clock.now()))) {
+    if (known && (await endSession(this.repository.db, known.sessionId, REVOKED_LOGOUT, this.clock.now(), this.settings.ACCESS_TOKEN_TTL_SECONDS))) {
       this.logger.info({ event: 'logout', sessionId: known.sessionId }, 'session ended');
     }
     return true;
