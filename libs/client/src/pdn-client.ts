@@ -10,6 +10,12 @@ export interface PdnClientOptions {
   headers?: Record<string, string>;
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Automatic persisted queries: send an operation's SHA-256 alone, and its text only when the
+   * gateway answers that it does not know it yet. The gateway knows every operation of this library
+   * from the start (its safelist), so they always go by hash alone.
+   */
+  persistedQueries?: boolean;
 }
 
 /** A GraphQL response: GraphQL errors are part of it, not exceptions. */
@@ -65,11 +71,17 @@ export class PdnClient {
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (this.options.apiKey) headers['x-api-key'] = this.options.apiKey;
 
-    const response = await (this.options.fetch ?? fetch)(this.url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query: print(document), operationName: operationName(document), variables }),
-    });
+    const query = textOf(document);
+    const body = { operationName: operationName(document), variables };
+    if (!this.options.persistedQueries) return this.send<TData>(headers, { query, ...body });
+    const extensions = { persistedQuery: { version: 1, sha256Hash: await sha256Hex(query) } };
+    const byHash = await this.send<TData>(headers, { ...body, extensions });
+    if (!byHash.errors?.some((error) => error.message === PERSISTED_QUERY_NOT_FOUND)) return byHash;
+    return this.send<TData>(headers, { query, ...body, extensions });
+  }
+
+  private async send<TData>(headers: Record<string, string>, request: object): Promise<PdnResult<TData>> {
+    const response = await (this.options.fetch ?? fetch)(this.url, { method: 'POST', headers, body: JSON.stringify(request) });
     const text = await response.text();
     let body: unknown;
     try {
@@ -90,6 +102,26 @@ export class PdnClient {
     }
     return { ...(body as Omit<PdnResult<TData>, 'status'>), status: response.status };
   }
+}
+
+// The APQ protocol's message (its code becomes the contract's BAD_USER_INPUT at the gateway).
+const PERSISTED_QUERY_NOT_FOUND = 'PersistedQueryNotFound';
+
+const texts = new WeakMap<DocumentNode, string>();
+
+/** The text sent for a document: tools/codegen hashes the same `print` for the gateway's safelist. */
+function textOf(document: DocumentNode): string {
+  let text = texts.get(document);
+  if (text === undefined) {
+    text = print(document);
+    texts.set(document, text);
+  }
+  return text;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function operationName(document: DocumentNode): string | undefined {

@@ -1,4 +1,5 @@
-// npm run codegen            writes libs/client/schema.graphql and libs/client/src/generated/graphql.ts
+// npm run codegen            writes libs/client/schema.graphql, libs/client/src/generated/graphql.ts and
+//                            libs/client/persisted-operations.json (the safelist)
 // npm run codegen -- --check fails when the committed files differ from a fresh generation
 import { generateClientFiles, staleFiles, writeFiles } from './codegen.js';
 
