@@ -8,16 +8,24 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { formatGraphQLError } from '@pdn/errors';
+import { createApiKeyVerifier } from './api-keys.js';
 import { createAuthenticator, credentialsFromHeaders } from './authenticate.js';
+import { admit, clientAddress, createRateLimiter, limitByAddress, setRateLimitHeaders } from './rate-limits/index.js';
 import { cors } from './cors.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { healthRouter } from './health.js';
-import { BODY_LIMIT, httpErrorHandler, notFound } from './http-errors.js';
+import { httpErrorHandler, notFound } from './http-errors.js';
 import { icsProxy } from './ics-proxy.js';
-import { landingPagePlugin } from './landing-page.js';
+import type { ConsoleAssets } from './console/console-assets.js';
+import { consoleRoutes } from './console/console-routes.js';
 import { createLogger, type Logger } from '@pdn/logging';
 import { identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
+import { createPersistedQueries } from './persisted-queries/apq-cache.js';
+import { loadSafelist } from './persisted-queries/persisted-operations.js';
+import { queryLimitsPlugin } from './query-limits/query-limits.plugin.js';
+import { QueryProtection } from './query-limits/query-protection.js';
 import { currentRequest, runInRequest } from './request-context.js';
+import { createSessionRevocations } from './session-revocations.js';
 import { type GatewayContext, SubgraphDataSource } from './subgraph-data-source.js';
 import { attachSubscriptionServer } from './subscriptions.js';
 import { readSupergraph, subgraphEndpoints } from './supergraph.js';
@@ -26,6 +34,8 @@ export interface CreateGatewayOptions {
   /** The composed supergraph; read from `config.supergraphPath` when absent. */
   supergraphSdl?: string;
   logger?: Logger;
+  /** The console's bundle (null: not built); read from gateway/dist/console-assets when absent. */
+  consoleAssets?: ConsoleAssets | null;
 }
 
 export interface RunningGateway {
@@ -51,6 +61,9 @@ function formatErrorFor(config: GatewayConfig, logger: Logger) {
   };
 }
 
+/** How long a starting gateway waits for members' log of recently ended sessions before it serves. */
+const SESSION_REVOCATIONS_BOOT_WAIT_MS = 5000;
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -65,9 +78,35 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
   const subgraphs = subgraphEndpoints(supergraphSdl, config);
-  const authenticate = createAuthenticator(config.jwt, logger);
+  // Follows members' event log (once the server has started): ended sessions and suspended members are refused at once.
+  const sessionRevocations = createSessionRevocations(config.sessionRevocations, config.identitySigningKey, logger);
+  const authenticate = createAuthenticator(
+    config.jwt,
+    logger,
+    createApiKeyVerifier(config.apiKeys, config.identitySigningKey),
+    sessionRevocations,
+  );
+  const rateLimiter = await createRateLimiter(config.rateLimits, logger);
+  const { trustProxyHops } = config.rateLimits;
+  const safelist = loadSafelist(config.queryProtection.persistedOperationsPath);
+  const protection = new QueryProtection({
+    limits: config.queryProtection.limits,
+    introspection: config.nodeEnv === 'production' ? 'authenticated' : 'everyone',
+    safelist,
+    safelistOnly: config.queryProtection.safelistOnly,
+  });
+  const { maxRequestBytes, maxTokens } = protection.highestLimits;
+  const persistedQueries = createPersistedQueries({
+    safelist,
+    redisUrl: config.queryProtection.redisUrl,
+    ttlSeconds: config.queryProtection.apqTtlSeconds,
+    logger,
+  });
   let url = '';
 
+  // @apollo/gateway otherwise starts an OpenTelemetry exporter that sends usage data to Apollo and
+  // probes cloud metadata addresses: nothing leaves this network unless an operator asks for it.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
@@ -96,57 +135,79 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     // main.ts owns the signals: it logs, drains, then exits with the right code.
     stopOnTerminationSignals: false,
     formatError: formatErrorFor(config, logger),
+    // Introspection is decided per caller (queryLimitsPlugin): Apollo's switch is for everyone at once.
+    introspection: true,
+    // The caller's own token limit is checked before parsing; this bounds the parser whatever happens.
+    parseOptions: { maxTokens },
+    persistedQueries: persistedQueries.options,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
-      landingPagePlugin(() => url),
       operationLogPlugin(),
+      queryLimitsPlugin(protection),
     ],
   });
   await server.start();
+  sessionRevocations.start();
 
   const subscriptions = attachSubscriptionServer(httpServer, {
     supergraphSdl,
     subgraphs,
     authenticate,
+    rateLimits: { limiter: rateLimiter, trustProxyHops },
+    apiKeyRecheckMs: config.apiKeys.recheckOpenConnectionsMs,
+    sessionRevocations,
     identitySigningKey: config.identitySigningKey,
     logger,
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    protection,
     exposeInternals: config.nodeEnv === 'development',
   });
 
   app.use(identifyRequests());
-  app.use(healthRouter(subgraphs));
-  app.use('/ics', icsProxy(config.subgraphs.calendar, logger));
+  app.use(healthRouter(subgraphs, { sessionRevocations }));
+  // The coordinators' console: at /console, and at /graphql for a browser's navigation.
+  const consolePages = consoleRoutes({ logger, assets: options.consoleAssets });
+  app.use(consolePages.router);
+  app.get('/graphql', consolePages.forBrowsers);
+  app.use('/ics', limitByAddress(rateLimiter, trustProxyHops), icsProxy(config.subgraphs.calendar, logger));
   app.all(
     '/graphql',
     logOperations(logger),
     cors(config.corsOrigins),
-    express.json({ limit: BODY_LIMIT }),
+    express.json({ limit: maxRequestBytes }),
     (_req, res, next) => runInRequest(recordOf(res), next),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const record = recordOf(res);
+        let admission;
         try {
-          // Issue 5 adds X-API-Key here: credentialsFromHeaders already reads it.
-          record.caller = await authenticate(credentialsFromHeaders(req.headers));
+          admission = await admit(authenticate, rateLimiter, credentialsFromHeaders(req.headers), clientAddress(req, trustProxyHops), record.requestId);
         } catch (error) {
           record.errorCodes = [String((error as GraphQLError).extensions?.code ?? 'INTERNAL_SERVER_ERROR')];
           throw error;
         }
-        return { caller: record.caller, requestId: record.requestId };
+        record.caller = admission.caller;
+        if (admission.rateLimit) setRateLimitHeaders(res, admission.rateLimit);
+        return { caller: admission.caller, requestId: record.requestId, ...(admission.apiKey ? { apiKey: admission.apiKey } : {}) };
       },
     }),
   );
   app.use(notFound());
-  app.use(httpErrorHandler(logger));
+  app.use(httpErrorHandler(logger, { maxRequestBytes }));
 
+  // The sessions ended in the last minutes are known before the first request (unless members does
+  // not answer: then the gateway serves, and learns them once it does).
+  await sessionRevocations.ready(SESSION_REVOCATIONS_BOOT_WAIT_MS);
   let address: AddressInfo;
   try {
     address = await listen(httpServer, config.port, config.host);
   } catch (error) {
     // The listen error is the one worth reporting, not whatever stopping a half-started server says.
     await server.stop().catch(() => {});
+    await persistedQueries.close();
+    await rateLimiter.close();
+    await sessionRevocations.stop();
     throw error;
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -162,6 +223,9 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         await subscriptions.dispose();
         // Drains the HTTP server (ApolloServerPluginDrainHttpServer), then stops the gateway.
         await server.stop();
+        await persistedQueries.close();
+        await rateLimiter.close();
+        await sessionRevocations.stop();
       })()),
   };
 }

@@ -1,7 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commaList, DEVELOPMENT_IDENTITY_KEY, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
+import { booleanFlag, commaList, DEVELOPMENT_IDENTITY_KEY, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
+import { eventConsumerSettings, eventsUrlBeside } from '@pdn/domain-events/client';
+import { type QueryLimitSettings, queryLimitSettings, queryLimitsOverrides } from './query-limits/query-limits.js';
 
 /** The subgraphs whose URL and timeout the environment can set; others keep the supergraph's URL. */
 export const KNOWN_SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
@@ -26,6 +28,50 @@ export interface JwtSettings {
   audience: string;
 }
 
+/** Partner API keys are checked with the members service on every request (api-keys.ts). */
+export interface ApiKeySettings {
+  /** The members service's verification endpoint, beside its GraphQL URL. */
+  verifyUrl: string;
+  timeoutMs: number;
+  /** How often the key of an open graphql-ws connection is checked again (a revoked key's connections are closed). */
+  recheckOpenConnectionsMs: number;
+}
+
+/**
+ * The gateway follows members' event log to refuse, at once, the access tokens of sessions that ended
+ * and of members suspended or erased (session-revocations.ts).
+ */
+export interface SessionRevocationSettings {
+  /** Members' `GET /events` (MEMBERS_EVENTS_URL, by default /events beside MEMBERS_URL). */
+  eventsUrl: string;
+  /** Long poll asked of members (DOMAIN_EVENTS_WAIT_SECONDS). */
+  waitSeconds: number;
+  /** Retry delays while members cannot be read (DOMAIN_EVENTS_MIN_BACKOFF_MS, DOMAIN_EVENTS_MAX_BACKOFF_MS). */
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  /**
+   * At start, the events of this many seconds back are read (SESSION_REVOCATIONS_LOOKBACK_SECONDS): at
+   * least members' ACCESS_TOKEN_TTL_SECONDS, the longest an ended session's token could still be valid.
+   */
+  lookbackSeconds: number;
+}
+
+/** Requests per minute and per caller (rate-limits/); 0 turns a limit off. */
+export interface RateLimitSettings {
+  /** Per client address, for anonymous requests and failed authentications (RATE_LIMIT_ANONYMOUS_PER_MINUTE). */
+  anonymousPerMinute: number;
+  /** Per signed-in member (RATE_LIMIT_MEMBER_PER_MINUTE). */
+  memberPerMinute: number;
+  /** Per API key without a limit of its own (RATE_LIMIT_KEY_PER_MINUTE). */
+  keyPerMinute: number;
+  /** Counters live in Redis when set (REDIS_URL), shared by every gateway replica; in memory otherwise. */
+  redisUrl?: string;
+  /** Prepended to the counters' Redis keys (RATE_LIMIT_REDIS_PREFIX). */
+  redisPrefix: string;
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are believed (TRUST_PROXY_HOPS). */
+  trustProxyHops: number;
+}
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -41,8 +87,31 @@ export interface GatewayConfig {
   supergraphPath: string;
   /** Concurrent subscriptions one WebSocket connection may hold. */
   maxSubscriptionsPerConnection?: number;
+  apiKeys: ApiKeySettings;
+  rateLimits: RateLimitSettings;
+  /** Protection against hostile queries (query-limits/, persisted-queries/). */
+  queryProtection: QueryProtectionSettings;
+  sessionRevocations: SessionRevocationSettings;
 }
 
+export interface QueryProtectionSettings {
+  /** Per kind of caller (QUERY_LIMITS) and the size assumed for lists without first/last (QUERY_DEFAULT_LIST_SIZE). */
+  limits: QueryLimitSettings;
+  /** libs/client's persisted operations manifest, the safelist (PERSISTED_OPERATIONS_PATH). */
+  persistedOperationsPath: string;
+  /**
+   * Everyone but coordinators and admins (the console's ad-hoc queries) may run only the safelist's
+   * operations (SAFELIST_ONLY); the console signs in with safelisted operations.
+   */
+  safelistOnly: boolean;
+  /** How long a query registered through APQ is kept (APQ_TTL_SECONDS). */
+  apqTtlSeconds: number;
+  /** Registered APQ queries live in Redis when set (REDIS_URL), shared by every replica; in memory otherwise. */
+  redisUrl?: string;
+}
+
+const PER_MINUTE = { error: 'must be a whole number of requests per minute from 0 (no limit) to 1000000' };
+const perMinute = (fallback: number) => z.coerce.number(PER_MINUTE).int(PER_MINUTE).min(0, PER_MINUTE).max(1_000_000, PER_MINUTE).default(fallback);
 const TIMEOUT = { error: 'must be a whole number of milliseconds from 1 to 600000' };
 const timeoutMs = z.coerce.number(TIMEOUT).int(TIMEOUT).min(1, TIMEOUT).max(600_000, TIMEOUT);
 const httpUrl = (fallback: string) => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default(fallback);
@@ -101,10 +170,27 @@ function gatewaySettingsSchema(production: boolean) {
     JWT_AUDIENCE: z.string().default('pdn-api'),
     SUPERGRAPH_PATH: z.string().optional(),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(20),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(300),
+    RATE_LIMIT_MEMBER_PER_MINUTE: perMinute(1200),
+    RATE_LIMIT_KEY_PER_MINUTE: perMinute(600),
+    RATE_LIMIT_REDIS_PREFIX: z.string().default('pdn:rate:'),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    QUERY_LIMITS: queryLimitsOverrides.optional(),
+    QUERY_DEFAULT_LIST_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
+    PERSISTED_OPERATIONS_PATH: z.string().optional(),
+    SAFELIST_ONLY: booleanFlag(false),
+    APQ_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 24 * 3600).default(24 * 3600),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    MEMBERS_EVENTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    ...eventConsumerSettings,
+    SESSION_REVOCATIONS_LOOKBACK_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3600),
   });
 }
 
 const DEFAULT_SUPERGRAPH_PATH = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
+/** From gateway/src or gateway/dist alike: the manifest `npm run codegen` writes. */
+export const DEFAULT_PERSISTED_OPERATIONS_PATH = fileURLToPath(new URL('../../libs/client/persisted-operations.json', import.meta.url));
+const absolute = (path: string) => (isAbsolute(path) ? path : resolve(path));
 
 /**
  * Reads the gateway's settings from an environment (normally `process.env`), once, at boot. Throws
@@ -141,5 +227,32 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
         : resolve(e.SUPERGRAPH_PATH)
       : DEFAULT_SUPERGRAPH_PATH,
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    apiKeys: {
+      verifyUrl: new URL('/internal/api-keys/verify', e.MEMBERS_URL).href,
+      timeoutMs: e.MEMBERS_TIMEOUT_MS ?? e.SUBGRAPH_TIMEOUT_MS,
+      recheckOpenConnectionsMs: 60_000,
+    },
+    rateLimits: {
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      memberPerMinute: e.RATE_LIMIT_MEMBER_PER_MINUTE,
+      keyPerMinute: e.RATE_LIMIT_KEY_PER_MINUTE,
+      redisUrl: e.REDIS_URL,
+      redisPrefix: e.RATE_LIMIT_REDIS_PREFIX,
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+    },
+    queryProtection: {
+      limits: queryLimitSettings(e.QUERY_LIMITS, e.QUERY_DEFAULT_LIST_SIZE),
+      persistedOperationsPath: e.PERSISTED_OPERATIONS_PATH ? absolute(e.PERSISTED_OPERATIONS_PATH) : DEFAULT_PERSISTED_OPERATIONS_PATH,
+      safelistOnly: e.SAFELIST_ONLY,
+      apqTtlSeconds: e.APQ_TTL_SECONDS,
+      redisUrl: e.REDIS_URL,
+    },
+    sessionRevocations: {
+      eventsUrl: e.MEMBERS_EVENTS_URL ?? eventsUrlBeside(e.MEMBERS_URL),
+      waitSeconds: e.DOMAIN_EVENTS_WAIT_SECONDS,
+      minBackoffMs: e.DOMAIN_EVENTS_MIN_BACKOFF_MS,
+      maxBackoffMs: e.DOMAIN_EVENTS_MAX_BACKOFF_MS,
+      lookbackSeconds: e.SESSION_REVOCATIONS_LOOKBACK_SECONDS,
+    },
   };
 }

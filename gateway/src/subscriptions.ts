@@ -15,7 +15,12 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, formatGraphQLError } from '@pdn/errors';
 import type { Caller } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import { watchApiKey } from './api-keys.js';
 import type { Authenticate } from './authenticate.js';
+import { admit, clientAddress, type RateLimiter, type RateLimitSubject, rateLimitedError } from './rate-limits/index.js';
+import { type QueryProtection, subscribeRefusal } from './query-limits/query-protection.js';
+import type { SessionRevocationCheck } from './session-revocations.js';
+import type { ApiKeyGrant } from './subgraph-data-source.js';
 import { buildSubscriptionSchema, SubgraphConnections, type SubscriptionContext } from './subscriptions-schema.js';
 import type { SubgraphEndpoint } from './supergraph.js';
 
@@ -32,6 +37,14 @@ export interface SubscriptionDependencies {
   logger: Logger;
   /** Concurrent subscriptions one connection may hold (MAX_SUBSCRIPTIONS_PER_CONNECTION). */
   maxSubscriptionsPerConnection?: number;
+  /** The limits, safelist and introspection rule of HTTP operations, applied to subscribe messages. */
+  protection?: QueryProtection;
+  /** Connections and subscribe messages count against their caller's rate limit, as HTTP requests do. */
+  rateLimits?: { limiter: RateLimiter; trustProxyHops: number };
+  /** How often an open connection's API key is checked again (default one minute). */
+  apiKeyRecheckMs?: number;
+  /** A member's connection is closed once their session ends or their access narrows (session-revocations.ts). */
+  sessionRevocations?: SessionRevocationCheck;
   /** Development: internal error messages and stacks reach the client. */
   exposeInternals?: boolean;
   /** Ping interval towards clients; a client that does not answer one within it is cut. */
@@ -47,13 +60,26 @@ export const CloseCodes = {
   FORBIDDEN: 4403,
   /** The members service could not vouch for the token: try again later, as HTTP's 503. */
   TRY_AGAIN_LATER: 1013,
+  /** Both an access token and an API key: ambiguous, as HTTP's 400. */
+  BAD_REQUEST: 4400,
+  /** The caller's rate limit is used up: the reason says when to come back, as HTTP's 429. */
+  RATE_LIMITED: 4429,
   GOING_AWAY: 1001,
 } as const;
 
 type ConnectionExtra = {
+  /** The API key's grant, when a partner key authenticated the connection (its safelist rule applies). */
+  apiKey?: ApiKeyGrant;
   socket: WebSocket;
   request: IncomingMessage;
   connection?: SubgraphConnections;
+  /** The rate limit counter of the connection's caller. */
+  rateLimitSubject?: RateLimitSubject;
+  /** A partner's connection: checks its key again (every subscribe message, and periodically). */
+  recheckApiKey?: () => Promise<unknown>;
+  stopWatchingApiKey?: () => void;
+  /** A member's connection: stops waiting for the end of its session. */
+  stopWatchingSession?: () => void;
   /** Ids of this connection's running subscriptions, for the per-connection limit. */
   active?: Set<string>;
 };
@@ -66,6 +92,8 @@ function closeCodeFor(error: unknown): number {
   const code = (error as GraphQLError | undefined)?.extensions?.code;
   if (code === ErrorCode.SERVICE_UNAVAILABLE) return CloseCodes.TRY_AGAIN_LATER;
   if (code === ErrorCode.FORBIDDEN) return CloseCodes.FORBIDDEN;
+  if (code === ErrorCode.RATE_LIMITED) return CloseCodes.RATE_LIMITED;
+  if (code === ErrorCode.BAD_USER_INPUT) return CloseCodes.BAD_REQUEST;
   return CloseCodes.UNAUTHENTICATED;
 }
 
@@ -83,8 +111,8 @@ function describeCaller(caller: Caller | undefined) {
 
 /**
  * graphql-ws on the gateway's HTTP server, at /graphql beside HTTP. Clients authenticate in
- * connection_init (`{ authorization: "Bearer <token>" }`, the same check as HTTP; no payload means
- * anonymous; `{ apiKey }` is refused until partner keys exist, issue 5). Subscriptions run on a schema
+ * connection_init (`{ authorization: "Bearer <token>" }` or `{ apiKey: "<secret>" }`, the same checks
+ * and rate limits as HTTP; no payload means anonymous). Subscriptions run on a schema
  * stitched from the supergraph (subscriptions-schema.ts), since @apollo/gateway cannot execute them.
  *
  * Queries and mutations are refused here: they go over HTTP, where the Apollo gateway gives them its
@@ -104,18 +132,22 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
     });
   };
 
-  const wss = new WebSocketServer({ noServer: true });
+  // A message larger than any caller's request limit closes the connection (1009) before it is parsed.
+  const maxPayload = deps.protection && deps.protection.highestLimits.maxRequestBytes + 1024;
+  const wss = new WebSocketServer({ noServer: true, ...(maxPayload ? { maxPayload } : {}) });
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema,
       onConnect: async (ctx: WsContext) => {
         const params = ctx.connectionParams ?? {};
-        let caller: Caller;
+        const credentials = {
+          authorization: text(params['authorization']) ?? text(params['Authorization']),
+          apiKey: params['apiKey'] === undefined ? undefined : String(params['apiKey']),
+        };
+        let admission;
         try {
-          caller = await deps.authenticate({
-            authorization: text(params['authorization']) ?? text(params['Authorization']),
-            apiKey: params['apiKey'] === undefined ? undefined : String(params['apiKey']),
-          });
+          const address = clientAddress(ctx.extra.request, deps.rateLimits?.trustProxyHops ?? 0);
+          admission = await admit(deps.authenticate, deps.rateLimits?.limiter, credentials, address);
         } catch (error) {
           const message = (error as Error).message;
           log.info({ code: (error as GraphQLError).extensions?.code }, 'WebSocket connection refused');
@@ -123,11 +155,47 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
           ctx.extra.socket.close(closeCodeFor(error), closeReason(message));
           return false;
         }
+        const { caller, apiKey, subject } = admission;
+        if (subject) ctx.extra.rateLimitSubject = subject;
+        if (apiKey) {
+          // Revoked or expired, the key stops the connection too, not only the next one.
+          ctx.extra.apiKey = apiKey;
+          const recheck = (ctx.extra.recheckApiKey = () => deps.authenticate({ apiKey: credentials.apiKey }));
+          ctx.extra.stopWatchingApiKey = watchApiKey(
+            recheck,
+            (error) => ctx.extra.socket.close(CloseCodes.UNAUTHENTICATED, closeReason((error as Error).message)),
+            deps.apiKeyRecheckMs ?? 60_000,
+          );
+        }
+        if (caller.kind === 'member' && deps.sessionRevocations) {
+          // The token's session ended (logout, erasure) or its member was suspended: the connection ends too.
+          ctx.extra.stopWatchingSession = deps.sessionRevocations.watch(caller, (message) => {
+            log.info({ caller: describeCaller(caller) }, 'WebSocket connection closed: its session has ended');
+            ctx.extra.socket.close(CloseCodes.UNAUTHENTICATED, closeReason(message));
+          });
+        }
         ctx.extra.connection = new SubgraphConnections(caller, identitySigningKey, log);
         ctx.extra.active = new Set();
         return true;
       },
-      onSubscribe: (ctx: WsContext, id: string, payload: SubscribePayload) => {
+      onSubscribe: async (ctx: WsContext, id: string, payload: SubscribePayload) => {
+        // Every subscribe message is a request of the connection's caller, whatever becomes of it.
+        const subject = ctx.extra.rateLimitSubject;
+        const decision = subject && (await deps.rateLimits?.limiter.consume(subject));
+        if (decision && !decision.allowed) return [rateLimitedError(decision)];
+        try {
+          await ctx.extra.recheckApiKey?.();
+        } catch (error) {
+          if (closeCodeFor(error) === CloseCodes.UNAUTHENTICATED) {
+            // After graphql-ws has sent this operation's error, which it does once this returns.
+            setImmediate(() => ctx.extra.socket.close(CloseCodes.UNAUTHENTICATED, closeReason((error as Error).message)));
+          }
+          return [error as GraphQLError];
+        }
+        const refused =
+          deps.protection &&
+          subscribeRefusal(deps.protection, { caller: ctx.extra.connection!.caller, apiKey: ctx.extra.apiKey }, schema, payload);
+        if (refused) return refused;
         let operation;
         try {
           operation = getOperationAST(parse(payload.query), payload.operationName);
@@ -168,6 +236,8 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
         ctx.extra.active?.delete(id);
       },
       onClose: (ctx: WsContext) => {
+        ctx.extra.stopWatchingApiKey?.();
+        ctx.extra.stopWatchingSession?.();
         // graphql-ws has returned every running operation's iterator; this closes the subgraph sockets.
         void ctx.extra.connection?.dispose();
       },

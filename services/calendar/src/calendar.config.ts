@@ -1,4 +1,5 @@
-import { loadSettings, port, sharedSettings, z, type Env } from '@pdn/config';
+import { loadSettings, port, positiveInt, sharedSettings, z, type Env } from '@pdn/config';
+import { membersEventsSettings } from '@pdn/domain-events';
 
 export const calendarSettingsSchema = z.object({
   ...sharedSettings,
@@ -10,6 +11,12 @@ export const calendarSettingsSchema = z.object({
   CALENDAR_TIME_ZONE: z.literal('Europe/Paris').default('Europe/Paris'),
   /** Public base URL of the gateway, written into iCalendar feeds and links. */
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:4000'),
+  /** Presence logs older than this many days (3 years by default) are deleted by the retention job. */
+  PRESENCE_RETENTION_DAYS: positiveInt(1095),
+  /** Where the members subgraph's events are read from (member.erased), and how. */
+  ...membersEventsSettings,
+  /** Calendar's own domain events (GET /events: audit.private-read, read by members) are kept this long, then purged. */
+  OUTBOX_RETENTION_DAYS: positiveInt(30),
 });
 
 export type CalendarSettings = z.infer<typeof calendarSettingsSchema>;

@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { identitySigningKey } from '@pdn/config';
 import { RolesGuard } from '@pdn/identity/nest';
 import type { Logger } from '@pdn/logging';
-import { CLOCK, globalProviders, startService, subgraphGraphqlModule, systemClock, type Clock, type RunningSubgraph } from '@pdn/subgraph';
+import { CLOCK, globalProviders, JSONScalar, startService, subgraphGraphqlModule, systemClock, type Clock, type RunningSubgraph } from '@pdn/subgraph';
 import type { PubSubEngine } from '@pdn/pubsub';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { feedPubSubProviders } from './common/pubsub.provider.js';
@@ -14,6 +14,10 @@ import type { FeedSettings } from './feed.config.js';
 import { Member } from './members/member.reference.js';
 import { MemberReferenceResolver } from './members/member-reference.resolver.js';
 import { PostsModule } from './posts/posts.module.js';
+import { DepartmentStats } from './stats/department-stats.model.js';
+import { DepartmentStatsModule } from './stats/department-stats.module.js';
+import { FeedPersonalDataModule } from './personal-data/personal-data.module.js';
+import { memberErasureModule } from './member-erasure/member-erasure.module.js';
 
 /** Committed SQL migrations; the same path from src/ (tests) and dist/ (runtime). */
 export const FEED_MIGRATIONS = fileURLToPath(new URL('../src/db/migrations', import.meta.url));
@@ -44,11 +48,15 @@ export function createFeedModule(deps: FeedAppDeps): DynamicModule {
       subgraphGraphqlModule({
         exposeInternals: deps.settings.NODE_ENV === 'development',
         logger: deps.logger,
-        orphanedTypes: [Member],
+        orphanedTypes: [Member, DepartmentStats],
+        scalars: [JSONScalar],
         subscriptions: { identitySigningKey: identitySigningKey(deps.settings) },
       }),
       PostsModule,
       AlertsModule,
+      DepartmentStatsModule,
+      FeedPersonalDataModule,
+      memberErasureModule(deps.logger),
     ],
     providers: [{ provide: APP_GUARD, useClass: RolesGuard }, MemberReferenceResolver],
   };

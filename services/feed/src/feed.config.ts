@@ -1,4 +1,5 @@
 import { loadSettings, port, positiveInt, sharedSettings, z, type Env } from '@pdn/config';
+import { membersEventsSettings } from '@pdn/domain-events';
 
 export const feedSettingsSchema = z.object({
   ...sharedSettings,
@@ -10,6 +11,8 @@ export const feedSettingsSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   /** CRITICAL alerts are announced again to those who have not acknowledged them, this often. */
   ALERT_REMINDER_MINUTES: positiveInt(15),
+  /** Where the members subgraph's events are read from (member.erased), and how. */
+  ...membersEventsSettings,
 });
 
 export type FeedSettings = z.infer<typeof feedSettingsSchema>;

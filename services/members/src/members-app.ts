@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { identitySigningKey } from '@pdn/config';
+import { outboxModule } from '@pdn/domain-events/nest';
 import { RolesGuard } from '@pdn/identity/nest';
 import type { Logger } from '@pdn/logging';
-import { globalProviders, startService, subgraphGraphqlModule, type RunningSubgraph } from '@pdn/subgraph';
+import { globalProviders, JSONScalar, startService, subgraphGraphqlModule, type RunningSubgraph } from '@pdn/subgraph';
 import { CLOCK, MEMBERS_DATABASE, MEMBERS_SETTINGS, systemClock, type Clock, type MembersDatabase } from './common/tokens.js';
 import { membersSchema } from './db/members.tables.js';
 import { DirectoryModule } from './directory.module.js';
@@ -11,6 +13,12 @@ import { AuthModule } from './auth/auth.module.js';
 import { AUTH_LOGGER } from './auth/auth.tokens.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { PersonalDataModule } from './personal-data/personal-data.module.js';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { DepartmentStatsModule } from './stats/department-stats.module.js';
+import { ErasureModule } from './erasure/erasure.module.js';
+import { calendarAuditModule } from './calendar-audit/calendar-audit.module.js';
 import type { MembersSettings } from './members.config.js';
 
 /** Committed SQL migrations; the same path from src/ (tests) and dist/ (runtime). */
@@ -37,10 +45,25 @@ export function createMembersModule(deps: MembersAppDeps): DynamicModule {
         { provide: CLOCK, useValue: deps.clock ?? systemClock },
         { provide: AUTH_LOGGER, useValue: deps.logger },
       ]),
-      subgraphGraphqlModule({ exposeInternals: deps.settings.NODE_ENV === 'development', logger: deps.logger }),
+      subgraphGraphqlModule({ exposeInternals: deps.settings.NODE_ENV === 'development', logger: deps.logger, scalars: [JSONScalar] }),
       DirectoryModule,
       AuthModule,
       InvitationsModule,
+      AuditModule,
+      PersonalDataModule,
+      ApiKeysModule,
+      DepartmentStatsModule,
+      ErasureModule,
+      // Calendar's private reads (audit.private-read events) into the audit log.
+      calendarAuditModule(deps.logger),
+      // Domain events for calendar and feed (member.erased): GET /events, signed requests only.
+      outboxModule({
+        producer: 'members',
+        database: deps.database,
+        identitySigningKey: identitySigningKey(deps.settings),
+        retentionDays: deps.settings.OUTBOX_RETENTION_DAYS,
+        logger: deps.logger,
+      }),
     ],
     providers: [{ provide: APP_GUARD, useClass: RolesGuard }],
   };

@@ -1,4 +1,5 @@
 import { loadSettings, port, positiveInt, sharedSettings, z, type Env } from '@pdn/config';
+import { eventConsumerSettings } from '@pdn/domain-events';
 
 export const membersSettingsSchema = z.object({
   ...sharedSettings,
@@ -19,6 +20,19 @@ export const membersSettingsSchema = z.object({
   CHARTER_VERSION: z.string().default('2024-1'),
   PDN_ADMIN_EMAIL: z.string().email().optional(),
   PDN_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  /** Domain events (GET /events, read by calendar and feed) are kept this long, then purged. */
+  OUTBOX_RETENTION_DAYS: positiveInt(30),
+  /** Entries of the audit log of private reads older than this are purged (default 3 years). */
+  AUDIT_RETENTION_DAYS: positiveInt(1095),
+  /** The other subgraphs, asked for their part of a member's `myPersonalData` (as the gateway reaches them). */
+  CALENDAR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:4002/graphql'),
+  FEED_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:4003/graphql'),
+  /** How long `myPersonalData` waits for each other subgraph's part; below the gateway's timeout for members. */
+  PERSONAL_DATA_TIMEOUT_MS: positiveInt(4000),
+  /** Calendar's event log (audit.private-read), when it is not at `/events` beside CALENDAR_URL. */
+  CALENDAR_EVENTS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** How calendar's event log is followed (long poll, retries while calendar is unreachable). */
+  ...eventConsumerSettings,
 });
 
 export type MembersSettings = z.infer<typeof membersSettingsSchema>;

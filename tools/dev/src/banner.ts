@@ -32,7 +32,7 @@ export function bannerLines(options: BannerOptions): string[] {
   return [
     '',
     bold('PDN network API is running (development)'),
-    `  GraphQL      ${bold(options.gatewayUrl)}   (queries and mutations over HTTP; open it in a browser for a how-to)`,
+    `  GraphQL      ${bold(options.gatewayUrl)}   (queries and mutations over HTTP; in a browser: the coordinators' console)`,
     `  Live         ${options.gatewayUrl.replace(/^http/, 'ws')}   (graphql-ws subscriptions: alertRaised, alertUpdated, postPublished;`,
     '               README "The feed and live alerts" has a ready-to-run subscriber)',
     `  subgraphs    ${options.subgraphs.map((s) => `${s.name} ${s.url}`).join(', ')}`,

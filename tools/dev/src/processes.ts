@@ -108,7 +108,9 @@ export function duplicatePorts(specs: ProcessSpec[]): string | undefined {
 /**
  * The environment every child gets: the runner's own (DATABASE_URL, <SERVICE>_DATABASE_URL, JWT and
  * identity keys… pass through), development mode, the demo admin unless PDN_ADMIN_* are set, each
- * process's port, and for the gateway each subgraph's URL unless <NAME>_URL is set.
+ * process's port, and each subgraph's URL unless <NAME>_URL is set (read by the gateway; by members to
+ * fetch the other subgraphs' parts of `myPersonalData` and to follow calendar's event log; by calendar
+ * and feed to follow members' event log).
  */
 export function childEnvironment(
   env: Env,

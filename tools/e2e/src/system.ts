@@ -1,6 +1,6 @@
 import { PdnClient } from '@pdn/client';
 import { createGateway, loadGatewayConfig, type RunningGateway } from '@pdn/gateway';
-import { SubgraphProcess } from './subgraph-process.js';
+import { freePorts, SubgraphProcess } from './subgraph-process.js';
 
 export const ADMIN = { email: 'admin@e2e.test', password: 'admin-password-e2e' };
 
@@ -22,15 +22,39 @@ function feedEnv(): Record<string, string> {
 }
 
 /**
+ * Calendar and feed follow the members subgraph's event log (member.erased): where it is, and retries
+ * kept short (members may start after them).
+ */
+function membersEvents(membersPort: number): Record<string, string> {
+  return { MEMBERS_URL: `http://127.0.0.1:${membersPort}/graphql`, DOMAIN_EVENTS_MAX_BACKOFF_MS: '1000' };
+}
+
+/**
  * The system as clients meet it: every subgraph built and running in its own process on a fresh
  * database (PostgreSQL when TEST_DATABASE_URL is set), and the gateway from the committed supergraph,
  * all real HTTP servers on free ports. Needs `npm run build` first (`npm test` does it).
  */
 export async function startSystem(): Promise<RunningSystem> {
+  // Members asks calendar and feed for their parts of `myPersonalData` and follows calendar's event
+  // log: it needs their URLs at start.
+  // The three ports are chosen together, so that none can be handed out twice.
+  const [membersPort, calendarPort, feedPort] = (await freePorts(3)) as [number, number, number];
   const [members, calendar, feed] = await Promise.all([
-    SubgraphProcess.start('members', { PDN_ADMIN_EMAIL: ADMIN.email, PDN_ADMIN_PASSWORD: ADMIN.password, LOGIN_MAX_FAILURES: '3' }),
-    SubgraphProcess.start('calendar'),
-    SubgraphProcess.start('feed', feedEnv()),
+    SubgraphProcess.start(
+      'members',
+      {
+        PDN_ADMIN_EMAIL: ADMIN.email,
+        PDN_ADMIN_PASSWORD: ADMIN.password,
+        LOGIN_MAX_FAILURES: '3',
+        CALENDAR_URL: `http://127.0.0.1:${calendarPort}/graphql`,
+        FEED_URL: `http://127.0.0.1:${feedPort}/graphql`,
+        // Members follows calendar's event log (audit.private-read): retries kept short, calendar may start after it.
+        DOMAIN_EVENTS_MAX_BACKOFF_MS: '1000',
+      },
+      membersPort,
+    ),
+    SubgraphProcess.start('calendar', membersEvents(membersPort), calendarPort),
+    SubgraphProcess.start('feed', { ...feedEnv(), ...membersEvents(membersPort) }, feedPort),
   ]);
   const gateways: RunningGateway[] = [];
   const startGateway = async (subgraphs: { feed?: SubgraphProcess } = {}) => {
@@ -44,6 +68,8 @@ export async function startSystem(): Promise<RunningSystem> {
         FEED_URL: (subgraphs.feed ?? feed).url,
         SUBGRAPH_TIMEOUT_MS: '10000',
         MEMBERS_TIMEOUT_MS: '3000',
+        // The gateway follows members' log of ended sessions: retries kept short, as the subgraphs'.
+        DOMAIN_EVENTS_MAX_BACKOFF_MS: '1000',
       }),
     );
     gateways.push(gateway);
