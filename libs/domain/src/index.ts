@@ -1,2 +1,3 @@
 export * from './vocabulary.js';
+export * from './former-member.js';
 export * as validate from './validation.js';

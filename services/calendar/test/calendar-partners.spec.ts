@@ -87,13 +87,14 @@ describe('calendar subgraph: partner applications and private reads', () => {
   it("should show partners the public fields only: no registrations, nobody's presence, no report", async () => {
     const event = await graphql('query ($id: ID!) { event(id: $id) { confirmedCount registrations { id } myRegistration { id } } }', reader, { id: gersEvent.id });
     expect(event.data.event).toEqual({ confirmedCount: 1, registrations: [], myRegistration: null });
-    const member = await graphql(
-      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Member { registrations { id } presence(from: "2026-03-01", to: "2026-03-07") { minutesLogged } } } }',
-      reader,
-      { r: [{ __typename: 'Member', id: gersPromeneur.memberId, weeklyHoursCommitment: 2, department: '32' }] },
-    );
+    const r = [{ __typename: 'Member', id: gersPromeneur.memberId, weeklyHoursCommitment: 2, department: '32' }];
+    const member = await graphql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Member { registrations { id } } } }', reader, { r });
     expect(member.errors).toBeUndefined();
-    expect(member.data._entities).toEqual([{ registrations: [], presence: null }]);
+    expect(member.data._entities).toEqual([{ registrations: [] }]);
+    // presence is non-null: refused on the field, not made up.
+    const presence = await graphql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Member { presence(from: "2026-03-01", to: "2026-03-07") { minutesLogged } } } }', reader, { r });
+    expect(presence.errors?.[0]).toMatchObject({ path: ['_entities', 0, 'presence'], extensions: { code: 'FORBIDDEN' } });
+    expect(presence.data._entities).toEqual([null]);
     expect(codeOf(await graphql('{ presenceReport(from: "2026-03-01", to: "2026-03-07", department: "32") { totalMinutes } }', reader))).toBe('FORBIDDEN');
   });
 

@@ -109,19 +109,20 @@ describe('calendar subgraph: permanences and presence over HTTP', () => {
     ]);
   });
 
-  it("should hide another member's presence as null, without an error, and show it to the member themself and their coordinators", async () => {
+  it("should refuse another member's presence with FORBIDDEN on the field (UNAUTHENTICATED when anonymous), and show it to the member themself and their coordinators", async () => {
     const representations = [representation(promeneurs[0]!)];
     const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Member { id presence(from: "2026-03-01", to: "2026-03-07") { minutesLogged } } } }`;
-    const hiddenFrom: Caller[] = [
-      promeneurs[1]!,
-      member({ role: 'COORDINATOR', departments: ['31'] }),
-      { kind: 'anonymous' },
-      { kind: 'partner', apiKeyId: randomUUID(), scopes: ['CALENDAR_READ'], departments: ['32'] },
+    const refusedTo: [Caller, string][] = [
+      [promeneurs[1]!, 'FORBIDDEN'],
+      [member({ role: 'COORDINATOR', departments: ['31'] }), 'FORBIDDEN'],
+      [{ kind: 'partner', apiKeyId: randomUUID(), scopes: ['CALENDAR_READ'], departments: ['32'] }, 'FORBIDDEN'],
+      [{ kind: 'anonymous' }, 'UNAUTHENTICATED'],
     ];
-    for (const caller of hiddenFrom) {
-      const hidden = await post({ query, variables: { representations } }, caller);
-      expect(hidden.body.errors).toBeUndefined();
-      expect(hidden.body.data._entities[0].presence).toBeNull();
+    for (const [caller, code] of refusedTo) {
+      const refused = await post({ query, variables: { representations } }, caller);
+      expect(refused.body.errors?.[0]).toMatchObject({ path: ['_entities', 0, 'presence'], extensions: { code } });
+      // presence is non-null: the error nulls the entity, never a made-up figure.
+      expect(refused.body.data._entities).toEqual([null]);
     }
     for (const caller of [promeneurs[0]!, coordinator, member({ role: 'ADMIN', departments: [] })]) {
       const shown = await post({ query, variables: { representations } }, caller);

@@ -157,16 +157,16 @@ describe('permanences and presence through the gateway', () => {
     );
   });
 
-  it('should show a member their own presence, and hide it (null, no error) from other members and anonymous callers', async () => {
+  it('should show a member their own presence, and refuse it to other members and to anonymous callers', async () => {
     const own = await isabelle.client.request(MemberPresenceDocument, { id: isabelle.id, from, to });
     expect(own.errors).toBeUndefined();
     expect(own.data!.member!.presence).toEqual({ minutesLogged: 180, minutesCommitted: 360, complianceRatio: 0.5, contacts: 7 });
 
-    for (const client of [paul.client, otherCoordinator.client, system.anonymous]) {
-      const hidden = await client.request(MemberPresenceDocument, { id: isabelle.id, from, to });
-      expect(hidden.errors).toBeUndefined();
-      expect(hidden.data!.member).toMatchObject({ id: isabelle.id, presence: null });
-    }
+    const byPaul = await paul.client.request(MemberPresenceDocument, { id: isabelle.id, from, to });
+    expect(byPaul.errors?.[0]).toMatchObject({ path: ['member', 'presence'], extensions: { code: 'FORBIDDEN' } });
+    expect(byPaul.data?.member ?? null).toBeNull();
+    expect(codeOf(await otherCoordinator.client.request(MemberPresenceDocument, { id: isabelle.id, from, to }))).toBe('FORBIDDEN');
+    expect(codeOf(await system.anonymous.request(MemberPresenceDocument, { id: isabelle.id, from, to }))).toBe('UNAUTHENTICATED');
   });
 
   it("should report the coordinator's département: rows, totals and requests by category", async () => {

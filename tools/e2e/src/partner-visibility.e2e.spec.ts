@@ -132,8 +132,8 @@ describe('partner applications and the audit of private reads, through the gatew
 
     it("should see no one's presence, and run no mutation", async () => {
       const presence = await gersReader.request(MemberPresenceDocument, { id: promeneur.id, from: '2026-01-01', to: '2026-01-31' });
-      expect(presence.errors).toBeUndefined();
-      expect(presence.data!.member!.presence).toBeNull();
+      expect(presence.errors?.[0]).toMatchObject({ path: ['member', 'presence'], extensions: { code: 'FORBIDDEN' } });
+      expect(presence.data?.member ?? null).toBeNull();
       expect(codeOf(await gersReader.request(PublishPostDocument, { input: { kind: 'NEWS', title: 'Intrus', body: 'Non.', audience: 'PUBLIC' } }))).toBe('FORBIDDEN');
       expect(codeOf(await gersReader.request(MeDocument))).toBe('FORBIDDEN');
     });

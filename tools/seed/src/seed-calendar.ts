@@ -233,7 +233,7 @@ async function membersWithPresence(client: PdnClient, period: { from: string; to
       'checking which members already logged presence',
       client.request(SeedLoggedPresenceDocument, { filter: { department: DEPARTMENT, statuses: ['ACTIVE'] }, first: 100, after, ...period }),
     );
-    for (const { node } of members.edges) if ((node.presence?.minutesLogged ?? 0) > 0) found.add(node.id);
+    for (const { node } of members.edges) if (node.presence.minutesLogged > 0) found.add(node.id);
     after = members.pageInfo.hasNextPage ? members.pageInfo.endCursor : undefined;
   } while (after);
   return found;

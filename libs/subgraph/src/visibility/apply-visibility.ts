@@ -8,7 +8,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
-import { forbidden } from '@pdn/errors';
+import { forbidden, unauthenticated } from '@pdn/errors';
 import { ANONYMOUS, type ApiScope, type Caller } from '@pdn/identity';
 import type { Clock } from '../clock.js';
 import { auditActor, bufferPrivateRead } from './audit.js';
@@ -31,9 +31,10 @@ function callerIn(context: unknown): Caller {
 /**
  * The one place where the schema's access rules run, whatever the path to a field (a query, federation's
  * `_entities`, a subscription event):
- *  - a field marked `@visibility` resolves only for callers of its layer, and is null (or an empty
- *    list) for anyone else; a PRIVATE field returned to someone other than its member is buffered for
- *    the audit;
+ *  - a field marked `@visibility` resolves only for callers of its layer; for anyone else it is null
+ *    when nullable, an empty list when a non-null list, and an error on the field when non-null
+ *    otherwise (FORBIDDEN, or UNAUTHENTICATED for an anonymous caller); a PRIVATE field returned to
+ *    someone other than its member is buffered for the audit;
  *  - root queries and subscriptions refuse partner applications whose API key lacks the scopes of their
  *    `@requireScope` (none declared: closed to partners), and mutations refuse partners altogether.
  * Federation's own root fields (`_entities`, `_service`) are left as they are: what they return is
@@ -115,7 +116,7 @@ function guardRoot(field: Field, fieldName: string, scopes: ApiScope[]): Field {
 function guardField(field: Field, typeName: string, fieldName: string, layer: Exclude<VisibilityLayer, 'PUBLIC'>, options: VisibilityOptions): Field {
   const subjectOf = visibilitySubjectOf(typeName);
   if (!subjectOf) throw new Error(`${typeName}.${fieldName} has a visibility but ${typeName} has no @VisibilitySubject to say whose data it is.`);
-  const hidden = hiddenValue(field, typeName, fieldName);
+  const hidden = hiddenValue(field, typeName, fieldName, layer);
   const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
   return {
     ...field,
@@ -123,7 +124,7 @@ function guardField(field: Field, typeName: string, fieldName: string, layer: Ex
       if (isViewedBySelf(source)) return resolve(source, args, context, info);
       const caller = callerIn(context);
       const subject = (subjectOf as SubjectOf<unknown>)(source);
-      if (!canSee(caller, subject, layer)) return hidden();
+      if (!canSee(caller, subject, layer)) return hidden(caller);
       const value = resolve(source, args, context, info);
       const actor = layer === 'PRIVATE' && !isSelf(caller, subject) ? auditActor(caller) : null;
       if (!actor || typeof context !== 'object' || context === null) return value;
@@ -140,9 +141,17 @@ function guardField(field: Field, typeName: string, fieldName: string, layer: Ex
   };
 }
 
-/** What a hidden field answers: null, or an empty list where the contract fixes a non-null list. */
-function hiddenValue(field: Field, typeName: string, fieldName: string): () => null | [] {
+/**
+ * What a hidden field answers: null when nullable, an empty list where the contract fixes a non-null
+ * list, and otherwise an error on the field (its path in the response), since there is no value to
+ * make up: UNAUTHENTICATED for an anonymous caller (signing in may open it), FORBIDDEN for anyone else.
+ */
+function hiddenValue(field: Field, typeName: string, fieldName: string, layer: Exclude<VisibilityLayer, 'PUBLIC'>): (caller: Caller) => null | [] {
   if (!isNonNullType(field.type)) return () => null;
   if (isListType(getNullableType(field.type))) return () => [];
-  throw new Error(`${typeName}.${fieldName} has a visibility, so it must be nullable (hidden is null) or a non-null list (hidden is []).`);
+  const who = layer === 'PRIVATE' ? 'the member, the coordinators of their département and admins' : 'signed-in members of the network';
+  return (caller) => {
+    if (caller.kind === 'anonymous') throw unauthenticated(`Sign in to see ${typeName}.${fieldName}.`);
+    throw forbidden(`${typeName}.${fieldName} is for ${who} only.`);
+  };
 }

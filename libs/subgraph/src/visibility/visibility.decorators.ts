@@ -14,7 +14,7 @@ export const REQUIRE_SCOPE_DIRECTIVE = 'requireScope';
 export const visibilityDirectives: GraphQLDirective[] = [
   new GraphQLDirective({
     name: VISIBILITY_DIRECTIVE,
-    description: 'Who sees this field: NETWORK (signed-in network members) or PRIVATE (the member, their coordinators, admins); hidden as null.',
+    description: 'Who sees this field: NETWORK (signed-in network members) or PRIVATE (the member, their coordinators, admins); hidden as null, [] for a non-null list, FORBIDDEN for another non-null field.',
     locations: [DirectiveLocation.FIELD_DEFINITION],
     args: { layer: { type: new GraphQLNonNull(GraphQLString) } },
   }),
@@ -28,8 +28,9 @@ export const visibilityDirectives: GraphQLDirective[] = [
 
 /**
  * Declares who may see a field, once, on the schema: `@Visibility('PRIVATE')` beside `@Field` or
- * `@ResolveField`. The field must be nullable (hidden is null) or a non-null list (hidden is []); its
- * type needs `@VisibilitySubject` to say whose data it is.
+ * `@ResolveField`. Hidden, a nullable field is null, a non-null list is [], and any other non-null
+ * field is an error on the field (FORBIDDEN; UNAUTHENTICATED when anonymous); its type needs
+ * `@VisibilitySubject` to say whose data it is.
  */
 export function Visibility(layer: Exclude<VisibilityLayer, 'PUBLIC'>): MethodDecorator & PropertyDecorator {
   return Directive(`@${VISIBILITY_DIRECTIVE}(layer: "${layer}")`) as MethodDecorator & PropertyDecorator;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { Args, Directive, Field, ID, Mutation, ObjectType, Parent, Query, ResolveField, ResolveReference, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Directive, Field, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, ResolveReference, Resolver, Subscription } from '@nestjs/graphql';
 import { type Client, createClient } from 'graphql-ws';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
@@ -29,12 +29,13 @@ interface PersonRow {
   email: string;
   birthday: string;
   notes: string[];
+  weeklyMinutes: number;
 }
 
 const people: PersonRow[] = [
-  { id: 'p-1', name: 'Léa', department: '32', email: 'lea@example.org', birthday: '1990-01-01', notes: ['n1'] },
-  { id: 'p-2', name: 'Marc', department: '32', email: 'marc@example.org', birthday: '1985-05-05', notes: ['n2'] },
-  { id: 'p-3', name: 'Inès', department: '31', email: 'ines@example.org', birthday: '1992-02-02', notes: [] },
+  { id: 'p-1', name: 'Léa', department: '32', email: 'lea@example.org', birthday: '1990-01-01', notes: ['n1'], weeklyMinutes: 180 },
+  { id: 'p-2', name: 'Marc', department: '32', email: 'marc@example.org', birthday: '1985-05-05', notes: ['n2'], weeklyMinutes: 120 },
+  { id: 'p-3', name: 'Inès', department: '31', email: 'ines@example.org', birthday: '1992-02-02', notes: [], weeklyMinutes: 60 },
 ];
 const byId = (id: string) => people.find((p) => p.id === id) ?? null;
 
@@ -114,6 +115,12 @@ class PeopleResolver {
   @Visibility('PRIVATE')
   notes(@Parent() person: PersonRow): Promise<string[]> {
     return Promise.resolve(person.notes);
+  }
+
+  @ResolveField(() => Int, { description: 'PRIVATE and non-null: hidden as an error on the field' })
+  @Visibility('PRIVATE')
+  weeklyMinutes(@Parent() person: PersonRow): number {
+    return person.weeklyMinutes;
   }
 
   @ResolveReference()
@@ -209,6 +216,58 @@ describe('visibility, scopes and audit: one mechanism for every subgraph', () =>
       );
       expect(errors).toBeUndefined();
       expect(data._entities).toEqual([expected]);
+    });
+  });
+
+  describe('a hidden non-null field (no value to make up): an error on the field, with its path', () => {
+    const hiddenFrom = matrix.filter(([, , , privateLayer]) => !privateLayer);
+    const shownTo = matrix.filter(([, , , privateLayer]) => privateLayer);
+    const codeFor = (caller: Caller) => (caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+
+    it.each(hiddenFrom)('should refuse it to %s in a query, the nullable fields beside it still null without an error', async (_who, caller) => {
+      const refused = await graphql('{ person(id: "p-1") { id weeklyMinutes } }', caller);
+      expect(refused.errors).toHaveLength(1);
+      expect(refused.errors?.[0]).toMatchObject({ path: ['person', 'weeklyMinutes'], extensions: { code: codeFor(caller) } });
+      expect(refused.errors?.[0]?.message).toContain('Person.weeklyMinutes');
+      // The error nulls its nearest nullable parent, as GraphQL says.
+      expect(refused.data).toEqual({ person: null });
+      const nullable = await graphql('{ person(id: "p-1") { id birthday } }', caller);
+      expect(nullable.errors).toBeUndefined();
+      expect(nullable.data.person).toEqual({ id: 'p-1', birthday: null });
+    });
+
+    it.each(hiddenFrom)("should refuse it to %s through federation's _entities, for that entity only", async (_who, caller) => {
+      const { data, errors } = await graphql(
+        'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id birthday weeklyMinutes } } }',
+        caller,
+        { r: [{ __typename: 'Person', id: 'p-1' }] },
+      );
+      expect(errors).toHaveLength(1);
+      expect(errors?.[0]).toMatchObject({ path: ['_entities', 0, 'weeklyMinutes'], extensions: { code: codeFor(caller) } });
+      expect(data._entities).toEqual([null]);
+    });
+
+    it.each(shownTo)('should show it to %s, in a query and through _entities', async (_who, caller) => {
+      const query = await graphql('{ person(id: "p-1") { weeklyMinutes } }', caller);
+      expect(query.errors).toBeUndefined();
+      expect(query.data.person).toEqual({ weeklyMinutes: 180 });
+      const entities = await graphql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Person { weeklyMinutes } } }', caller, {
+        r: [{ __typename: 'Person', id: 'p-1' }],
+      });
+      expect(entities.errors).toBeUndefined();
+      expect(entities.data._entities).toEqual([{ weeklyMinutes: 180 }]);
+    });
+
+    it('should refuse only the entities the caller may not see, and audit only the values shown', async () => {
+      sink.calls.length = 0;
+      const outsider = member({ memberId: 'c-31', role: 'COORDINATOR', departments: ['31'] });
+      const { data, errors } = await graphql(
+        'query Minutes { _entities(representations: [{ __typename: "Person", id: "p-1" }, { __typename: "Person", id: "p-3" }]) { ... on Person { id weeklyMinutes } } }',
+        outsider,
+      );
+      expect(errors?.map((e) => [e.path, e.extensions?.['code']])).toEqual([[['_entities', 0, 'weeklyMinutes'], 'FORBIDDEN']]);
+      expect(data._entities).toEqual([null, { id: 'p-3', weeklyMinutes: 60 }]);
+      expect(sink.calls).toEqual([[expect.objectContaining({ subjectId: 'p-3', fields: ['weeklyMinutes'], operationName: 'Minutes' })]]);
     });
   });
 

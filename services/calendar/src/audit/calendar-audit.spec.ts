@@ -65,11 +65,12 @@ describe('calendar: the audit of private reads, as domain events', () => {
     });
   });
 
-  it("should not write any event for a member's read of their own presence, nor for a read that showed nothing", async () => {
+  it("should not write any event for a member's read of their own presence, nor for a read that was refused", async () => {
     const own = await graphql(presenceOf, lea, { r: [representation(lea.memberId)] });
     expect(own.data._entities).toEqual([{ id: lea.memberId, presence: { minutesLogged: 90 } }]);
-    const hidden = await graphql(presenceOf, marc, { r: [representation(lea.memberId)] });
-    expect(hidden.data._entities).toEqual([{ id: lea.memberId, presence: null }]);
+    const refused = await graphql(presenceOf, marc, { r: [representation(lea.memberId)] });
+    expect(refused.errors?.[0]).toMatchObject({ path: ['_entities', 0, 'presence'], extensions: { code: 'FORBIDDEN' } });
+    expect(refused.data._entities).toEqual([null]);
     expect(await events()).toEqual([]);
   });
 

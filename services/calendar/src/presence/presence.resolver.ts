@@ -52,8 +52,7 @@ export class MemberPresenceResolver {
 
   /** The commitment and département come from members with the representation (`@requires`): calendar keeps no copy. */
   @ResolveField(() => PresenceSummary, {
-    nullable: true,
-    description: 'Minutes logged against committed over [from, to]: the member and their coordinators (null for anyone else)',
+    description: 'Minutes logged against committed over [from, to]: the member, the coordinators of their département and admins (FORBIDDEN for anyone else)',
   })
   @Directive('@requires(fields: "weeklyHoursCommitment department")')
   @Visibility('PRIVATE')
