@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@pdn/database';
+import { FORMER_MEMBER_ID } from '@pdn/domain';
 import { signIdentity, type Caller } from '@pdn/identity';
 import { identitySigningKey } from '@pdn/config';
 import type { RunningSubgraph } from '@pdn/subgraph';
@@ -89,6 +90,45 @@ describe('members subgraph over HTTP', () => {
     expect(hidden.body.data._entities[0]).toMatchObject({ displayName: people[0]!.displayName, email: null, phone: null });
     const shown = await post({ query: entitiesQuery, variables: { representations } }, as(callerFor(people[1]!)));
     expect(shown.body.data._entities[0]).toMatchObject({ email: people[0]!.email, phone: '+33562000000' });
+  });
+
+  it('should answer the former member of erased accounts as "Ancien membre", without a query for it, to every caller', async () => {
+    const formerQuery = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Member { id firstName lastName displayName email phone role status jobTitle department themes audiences channels { handle } structure { name } statusHistory { reason } }
+    } }`;
+    const former = {
+      id: FORMER_MEMBER_ID, firstName: 'Ancien', displayName: 'Ancien membre', email: null, phone: null, role: 'PROMENEUR', status: 'LEFT',
+      jobTitle: null, department: '', themes: [], audiences: [], channels: [], structure: null, statusHistory: [],
+    };
+    const partner: Caller = { kind: 'partner', apiKeyId: 'key-1', scopes: ['DIRECTORY_READ'], departments: ['32'] };
+    const admin: Caller = { kind: 'member', memberId: people[2]!.id, role: 'ADMIN', status: 'ACTIVE', departments: [] };
+
+    statements.length = 0;
+    const alone = await post({ query: formerQuery, variables: { representations: [{ __typename: 'Member', id: FORMER_MEMBER_ID }] } }, as(partner));
+    expect(alone.body.errors).toBeUndefined();
+    expect(alone.body.data._entities).toEqual([{ ...former, lastName: null, statusHistory: [] }]);
+    expect(statements).toEqual([]);
+
+    const representations = [
+      { __typename: 'Member', id: people[0]!.id },
+      { __typename: 'Member', id: FORMER_MEMBER_ID },
+      { __typename: 'Member', id: people[1]!.id },
+    ];
+    for (const caller of [anonymous, callerFor(people[3]!), admin]) {
+      const { body } = await post({ query: entitiesQuery, variables: { representations } }, as(caller));
+      expect(body.errors).toBeUndefined();
+      expect(body.data._entities).toEqual([
+        expect.objectContaining({ id: people[0]!.id, displayName: people[0]!.displayName }),
+        { id: FORMER_MEMBER_ID, displayName: 'Ancien membre', email: null, phone: null, structure: null },
+        expect.objectContaining({ id: people[1]!.id, displayName: people[1]!.displayName }),
+      ]);
+    }
+    const network = await post({ query: formerQuery, variables: { representations: [{ __typename: 'Member', id: FORMER_MEMBER_ID }] } }, as(admin));
+    expect(network.body.data._entities).toEqual([{ ...former, lastName: 'membre' }]);
+
+    const root = await post({ query: 'query ($id: ID!) { member(id: $id) { id } }', variables: { id: FORMER_MEMBER_ID } }, as(admin));
+    expect(root.body.errors).toBeUndefined();
+    expect(root.body.data.member).toBeNull();
   });
 
   it('should answer /healthz and /readyz without an identity', async () => {

@@ -24,6 +24,7 @@ import {
   type PdnResult,
 } from '@pdn/client';
 import { openDatabase } from '@pdn/database';
+import { FORMER_MEMBER_ID } from '@pdn/domain';
 import { domainEventCursors, processedDomainEvents } from '@pdn/domain-events/tables';
 import { eventually } from '@pdn/domain-events/testing';
 import { activate, createStructure, daysFromNow, join, signInAdmin, type Person } from './calendar-people.js';
@@ -159,15 +160,16 @@ describe('eraseMyAccount through the gateway', () => {
     expect(codeOf(await system.anonymous.request(LoginDocument, { email: isabelle.email, password: isabelle.password }))).toBe('UNAUTHENTICATED');
     expect(codeOf(await system.anonymous.request(RefreshSessionDocument, { refreshToken }))).toBe('UNAUTHENTICATED');
 
-    // Feed, up all along, applies it at once: the post stays by "ancien membre", her reaction goes,
-    // her acknowledgement still counts.
+    // Feed, up all along, applies it at once: the post stays by "Ancien membre" (the former member
+    // that members resolves), her reaction goes, her acknowledgement still counts.
     const post = await eventually(async () => {
       const { post } = ok(await paul.client.request(PostDocument, { id: ids['post']! }), 'post');
-      return post?.author === null ? post : undefined;
+      return post?.author.id === FORMER_MEMBER_ID ? post : undefined;
     }, 'feed to detach the post from its author');
-    expect(post.comments.edges.map((e) => [e.node.body, e.node.author?.id])).toEqual([['Merci Isabelle !', paul.id]]);
+    expect(post.author).toEqual({ id: FORMER_MEMBER_ID, displayName: 'Ancien membre' });
+    expect(post.comments.edges.map((e) => [e.node.body, e.node.author.id])).toEqual([['Merci Isabelle !', paul.id]]);
     const paulsPost = ok(await paul.client.request(PostDocument, { id: ids['paulsPost']! }), 'post').post!;
-    expect(paulsPost.comments.edges.map((e) => [e.node.body, e.node.author])).toEqual([['Nous avons une charte.', null]]);
+    expect(paulsPost.comments.edges.map((e) => [e.node.body, e.node.author])).toEqual([['Nous avons une charte.', { id: FORMER_MEMBER_ID, displayName: 'Ancien membre' }]]);
     expect(paulsPost.reactions.find((r) => r.reaction === 'USEFUL')?.count).toBe(0);
     const alert = ok(await coordinator.client.request(AlertDocument, { id: ids['alert']! }), 'alert').alert!;
     expect(alert.acknowledgementCount).toBe(2);

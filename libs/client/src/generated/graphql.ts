@@ -647,7 +647,7 @@ export type MemberPresenceQueryVariables = Exact<{
 }>;
 
 
-export type MemberPresenceQuery = { member: { id: string, displayName: string, weeklyHoursCommitment: number, onlineNow: boolean, permanences: Array<{ id: string, weekday: number, startTime: string, endTime: string, network: SocialNetwork }>, presence: { minutesLogged: number, minutesCommitted: number, complianceRatio: number, contacts: number } | null } | null };
+export type MemberPresenceQuery = { member: { id: string, displayName: string, weeklyHoursCommitment: number, onlineNow: boolean, permanences: Array<{ id: string, weekday: number, startTime: string, endTime: string, network: SocialNetwork }>, presence: { minutesLogged: number, minutesCommitted: number, complianceRatio: number, contacts: number } } | null };
 
 export type MemberPermanencesQueryVariables = Exact<{
   id: string | number;
@@ -665,7 +665,7 @@ export type TeamPresenceQueryVariables = Exact<{
 }>;
 
 
-export type TeamPresenceQuery = { members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, displayName: string, weeklyHoursCommitment: number, onlineNow: boolean, permanences: Array<{ weekday: number, startTime: string, endTime: string }>, presence: { minutesLogged: number, minutesCommitted: number, complianceRatio: number } | null } }> } };
+export type TeamPresenceQuery = { members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, displayName: string, weeklyHoursCommitment: number, onlineNow: boolean, permanences: Array<{ weekday: number, startTime: string, endTime: string }>, presence: { minutesLogged: number, minutesCommitted: number, complianceRatio: number } } }> } };
 
 export type ConsoleSessionFieldsFragment = { accessToken: string, refreshToken: string, expiresAt: string, member: { id: string, displayName: string, role: Role, department: string } };
 
@@ -717,7 +717,7 @@ export type EraseMyAccountMutationVariables = Exact<{
 
 export type EraseMyAccountMutation = { eraseMyAccount: boolean };
 
-export type AlertFieldsFragment = { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } | null };
+export type AlertFieldsFragment = { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } };
 
 export type AlertsQueryVariables = Exact<{
   filter?: AlertFilter | null | undefined;
@@ -726,21 +726,21 @@ export type AlertsQueryVariables = Exact<{
 }>;
 
 
-export type AlertsQuery = { alerts: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type AlertsQuery = { alerts: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type AlertQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type AlertQuery = { alert: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } | null } | null };
+export type AlertQuery = { alert: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } } | null };
 
 export type RaiseAlertMutationVariables = Exact<{
   input: RaiseAlertInput;
 }>;
 
 
-export type RaiseAlertMutation = { raiseAlert: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } | null } };
+export type RaiseAlertMutation = { raiseAlert: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string } } };
 
 export type AcknowledgeAlertMutationVariables = Exact<{
   id: string | number;
@@ -772,7 +772,7 @@ export type AlertRaisedSubscriptionVariables = Exact<{
 }>;
 
 
-export type AlertRaisedSubscription = { alertRaised: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string, structure: { name: string, commune: string } | null } | null } };
+export type AlertRaisedSubscription = { alertRaised: { id: string, severity: AlertSeverity, category: AlertCategory, title: string, body: string, departments: Array<string>, themes: Array<Theme>, raisedAt: string, expiresAt: string | null, status: AlertStatus, acknowledgementCount: number, acknowledgedByMe: boolean, raisedBy: { id: string, displayName: string, structure: { name: string, commune: string } | null } } };
 
 export type AlertUpdatedSubscriptionVariables = Exact<{
   id?: string | number | null | undefined;
@@ -791,7 +791,7 @@ export type FeedQueryVariables = Exact<{
 }>;
 
 
-export type FeedQuery = { feed: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string } | null, structure: { id: string, name: string } | null, republishedFrom: { id: string, title: string, author: { id: string, displayName: string } | null, structure: { id: string, name: string } | null } | null, comments: { totalCount: number, edges: Array<{ node: { id: string, body: string, createdAt: string, author: { id: string, displayName: string } | null } }> }, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } }> } };
+export type FeedQuery = { feed: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string }, structure: { id: string, name: string } | null, republishedFrom: { id: string, title: string, author: { id: string, displayName: string }, structure: { id: string, name: string } | null } | null, comments: { totalCount: number, edges: Array<{ node: { id: string, body: string, createdAt: string, author: { id: string, displayName: string } } }> }, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } }> } };
 
 export type PostQueryVariables = Exact<{
   id: string | number;
@@ -800,14 +800,14 @@ export type PostQueryVariables = Exact<{
 }>;
 
 
-export type PostQuery = { post: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string } | null, structure: { id: string, name: string } | null, republishedFrom: { id: string, title: string } | null, comments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, body: string, createdAt: string, author: { id: string, displayName: string } | null } }> }, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } | null };
+export type PostQuery = { post: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string }, structure: { id: string, name: string } | null, republishedFrom: { id: string, title: string } | null, comments: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, body: string, createdAt: string, author: { id: string, displayName: string } } }> }, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } | null };
 
 export type PublishPostMutationVariables = Exact<{
   input: PublishPostInput;
 }>;
 
 
-export type PublishPostMutation = { publishPost: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string } | null, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } };
+export type PublishPostMutation = { publishPost: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string }, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } };
 
 export type RepublishMutationVariables = Exact<{
   postId: string | number;
@@ -815,7 +815,7 @@ export type RepublishMutationVariables = Exact<{
 }>;
 
 
-export type RepublishMutation = { republish: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string } | null, republishedFrom: { id: string, republishCount: number, author: { id: string, displayName: string } | null } | null, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } };
+export type RepublishMutation = { republish: { id: string, kind: PostKind, title: string, body: string, bodyHtml: string, themes: Array<Theme>, audience: PostAudience, department: string, status: PostStatus, publishedAt: string, republishCount: number, myReactions: Array<Reaction>, author: { id: string, displayName: string }, republishedFrom: { id: string, republishCount: number, author: { id: string, displayName: string } } | null, links: Array<{ url: string, title: string | null }>, reactions: Array<{ reaction: Reaction, count: number }> } };
 
 export type CommentPostMutationVariables = Exact<{
   postId: string | number;
@@ -823,7 +823,7 @@ export type CommentPostMutationVariables = Exact<{
 }>;
 
 
-export type CommentPostMutation = { commentPost: { id: string, body: string, createdAt: string, author: { id: string, displayName: string } | null, post: { id: string } } };
+export type CommentPostMutation = { commentPost: { id: string, body: string, createdAt: string, author: { id: string, displayName: string }, post: { id: string } } };
 
 export type ReactToPostMutationVariables = Exact<{
   postId: string | number;
@@ -865,14 +865,14 @@ export type LiveAlertRaisedSubscriptionVariables = Exact<{
 }>;
 
 
-export type LiveAlertRaisedSubscription = { alertRaised: { id: string, title: string, severity: AlertSeverity, category: AlertCategory, departments: Array<string>, raisedAt: string, raisedBy: { id: string, displayName: string, structure: { name: string, commune: string } | null } | null } };
+export type LiveAlertRaisedSubscription = { alertRaised: { id: string, title: string, severity: AlertSeverity, category: AlertCategory, departments: Array<string>, raisedAt: string, raisedBy: { id: string, displayName: string, structure: { name: string, commune: string } | null } } };
 
 export type LivePostPublishedSubscriptionVariables = Exact<{
   filter?: FeedFilter | null | undefined;
 }>;
 
 
-export type LivePostPublishedSubscription = { postPublished: { id: string, title: string, audience: PostAudience, author: { id: string, displayName: string } | null } };
+export type LivePostPublishedSubscription = { postPublished: { id: string, title: string, audience: PostAudience, author: { id: string, displayName: string } } };
 
 export type LiveRaiseAlertMutationVariables = Exact<{
   input: RaiseAlertInput;
@@ -950,7 +950,7 @@ export type PartnerFeedQueryVariables = Exact<{
 }>;
 
 
-export type PartnerFeedQuery = { feed: { totalCount: number, edges: Array<{ node: { id: string, title: string, department: string, audience: PostAudience, author: { id: string, displayName: string, lastName: string | null, email: string | null, phone: string | null } | null } }> } };
+export type PartnerFeedQuery = { feed: { totalCount: number, edges: Array<{ node: { id: string, title: string, department: string, audience: PostAudience, author: { id: string, displayName: string, lastName: string | null, email: string | null, phone: string | null } } }> } };
 
 export type MyPersonalDataQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -996,7 +996,7 @@ export type SeedLoggedPresenceQueryVariables = Exact<{
 }>;
 
 
-export type SeedLoggedPresenceQuery = { members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, presence: { minutesLogged: number } | null } }> } };
+export type SeedLoggedPresenceQuery = { members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, presence: { minutesLogged: number } } }> } };
 
 export type SeedFeedCountQueryVariables = Exact<{
   filter?: FeedFilter | null | undefined;

@@ -39,8 +39,8 @@ export class Alert {
   @Field(() => DateTimeScalar, { nullable: true, description: 'After this instant the alert is EXPIRED' })
   expiresAt!: Date | null;
 
-  /** Not exposed as such: `raisedBy` resolves it through members. */
-  raisedBy!: string;
+  /** Not exposed as such: `raisedBy` resolves it through members (NULL once that member erased their account). */
+  raisedBy!: string | null;
 }
 
 export const AlertConnection = ConnectionType(Alert);

@@ -3,7 +3,7 @@ import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
 import { DateTimeScalar, RequireScope } from '@pdn/subgraph';
 import type { AlertRow } from '../db/feed.tables.js';
-import { Member, memberReference } from '../members/member.reference.js';
+import { authorReference, Member } from '../members/member.reference.js';
 import { AlertStatus } from './alert.enums.js';
 import { AlertFilter, RaiseAlertInput } from './alert.input.js';
 import { Alert, AlertConnection } from './alert.model.js';
@@ -76,9 +76,9 @@ export class AlertsResolver {
     return this.service.updatedStream(caller, id);
   }
 
-  @ResolveField(() => Member, { nullable: true, description: 'Null once the coordinator who raised it erased their account' })
-  raisedBy(@Parent() alert: AlertRow): Member | null {
-    return alert.raisedBy ? memberReference(alert.raisedBy) : null;
+  @ResolveField(() => Member, { description: 'Once the coordinator who raised it erased their account, the former member "Ancien membre"' })
+  raisedBy(@Parent() alert: AlertRow): Member {
+    return authorReference(alert.raisedBy);
   }
 
   @ResolveField(() => AlertStatus, { description: 'From the clock: EXPIRED once expiresAt has passed, unless resolved' })

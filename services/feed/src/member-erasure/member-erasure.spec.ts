@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eq } from 'drizzle-orm';
 import { identitySigningKey } from '@pdn/config';
 import { createTestDatabase, type TestDatabase } from '@pdn/database';
+import { FORMER_MEMBER_ID } from '@pdn/domain';
 import { MEMBER_ERASED, domainEventCursors, processedDomainEvents } from '@pdn/domain-events';
 import { eventually, startScriptedEventLog, type ScriptedEventLog } from '@pdn/domain-events/testing';
 import { createPubSub, type PubSubEngine } from '@pdn/pubsub';
@@ -96,21 +97,21 @@ describe('feed: a member erased their account', () => {
   const POST = `query ($id: ID!) { post(id: $id) { title author { id } comments { edges { node { body author { id } } } } reactions { reaction count } } }`;
   const ALERT = `query ($id: ID!) { alert(id: $id) { title raisedBy { id } acknowledgementCount } }`;
 
-  it('should keep posts and comments without their author, and detach or remove the rest', async () => {
+  it('should keep posts and comments by the former member, and detach or remove the rest', async () => {
     const erased = randomUUID();
     const { other, own, othersPost, alert } = await tracesOf(erased);
     await erase(erased, false);
 
     const ownAfter = await graphql(POST, reader, { id: own.id });
     expect(ownAfter.errors).toBeUndefined();
-    expect(ownAfter.data.post).toMatchObject({ title: own.title, author: null, comments: { edges: [{ node: { body: 'Merci !', author: { id: other } } }] } });
+    expect(ownAfter.data.post).toMatchObject({ title: own.title, author: { id: FORMER_MEMBER_ID }, comments: { edges: [{ node: { body: 'Merci !', author: { id: other } } }] } });
     const othersAfter = await graphql(POST, reader, { id: othersPost.id });
     expect(othersAfter.data.post.author).toEqual({ id: other });
-    expect(othersAfter.data.post.comments.edges).toEqual([{ node: { body: 'Très utile', author: null } }]);
+    expect(othersAfter.data.post.comments.edges).toEqual([{ node: { body: 'Très utile', author: { id: FORMER_MEMBER_ID } } }]);
     expect(othersAfter.data.post.reactions).toContainEqual({ reaction: 'USEFUL', count: 1 });
 
     const alertAfter = await graphql(ALERT, reader, { id: alert.id });
-    expect(alertAfter.data.alert).toEqual({ title: 'Arnaque', raisedBy: null, acknowledgementCount: 2 });
+    expect(alertAfter.data.alert).toEqual({ title: 'Arnaque', raisedBy: { id: FORMER_MEMBER_ID }, acknowledgementCount: 2 });
     const acknowledged = await graphql(
       'query ($r: [_Any!]!, $alert: ID!) { _entities(representations: $r) { ... on Member { hasAcknowledged(alertId: $alert) } } }',
       reader,
@@ -132,6 +133,28 @@ describe('feed: a member erased their account', () => {
     expect(leftovers).not.toContain(erased);
   });
 
+  it('should answer a post, comment or alert detached from its author with the former member, for members to resolve', async () => {
+    const detached = await insertPost(testDb.database, { authorId: randomUUID(), title: 'Un post sans auteur' });
+    await db().update(posts).set({ authorId: null }).where(eq(posts.id, detached.id));
+    await db().insert(comments).values({ postId: detached.id, authorId: null, body: 'Un commentaire sans auteur' });
+    const [alert] = await db()
+      .insert(alerts)
+      .values({ severity: 'INFO', category: 'SCAM', title: 'Sans auteur', body: 'Une alerte sans auteur', departments: ['32'], raisedBy: null, raisedAt: new Date('2026-11-21T09:00:00+01:00') })
+      .returning();
+    const former = { __typename: 'Member', id: FORMER_MEMBER_ID };
+
+    const post = await graphql(
+      'query ($id: ID!) { post(id: $id) { author { __typename id } comments { edges { node { author { __typename id } } } } } }',
+      reader,
+      { id: detached.id },
+    );
+    expect(post.errors).toBeUndefined();
+    expect(post.data.post).toEqual({ author: former, comments: { edges: [{ node: { author: former } }] } });
+    const raised = await graphql('query ($id: ID!) { alert(id: $id) { raisedBy { __typename id } } }', reader, { id: alert!.id });
+    expect(raised.errors).toBeUndefined();
+    expect(raised.data.alert).toEqual({ raisedBy: former });
+  });
+
   it('should delete the posts and comments of a member who asked for it', async () => {
     const erased = randomUUID();
     const { own, othersPost, alert } = await tracesOf(erased);
@@ -142,7 +165,7 @@ describe('feed: a member erased their account', () => {
     const othersAfter = await graphql(POST, reader, { id: othersPost.id });
     expect(othersAfter.data.post.comments.edges).toEqual([]);
     // Acknowledgements are not posts: they stay counted.
-    expect((await graphql(ALERT, reader, { id: alert.id })).data.alert).toMatchObject({ raisedBy: null, acknowledgementCount: 2 });
+    expect((await graphql(ALERT, reader, { id: alert.id })).data.alert).toMatchObject({ raisedBy: { id: FORMER_MEMBER_ID }, acknowledgementCount: 2 });
   });
 
   it('should apply an erasure delivered twice only once', async () => {

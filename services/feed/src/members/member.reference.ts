@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from '@nestjs/graphql';
+import { FORMER_MEMBER_ID } from '@pdn/domain';
 
 /**
  * The members subgraph's Member, as feed sees it: its key only. Feed's own fields on Member
@@ -15,4 +16,13 @@ export class Member {
 /** What a field that points to a member returns: federation resolves the rest in members. */
 export function memberReference(id: string): Member {
   return { id };
+}
+
+/**
+ * The member a post, comment or alert is by: its stored id, or, once that member erased their account
+ * (the column is NULL, nothing links the row to the person), the well-known former member that members
+ * resolves to "Ancien membre". Never null, as the contract fixes.
+ */
+export function authorReference(id: string | null): Member {
+  return memberReference(id ?? FORMER_MEMBER_ID);
 }

@@ -3,7 +3,7 @@ import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
 import { RequireScope } from '@pdn/subgraph';
 import type { CommentRow, PostRow } from '../db/feed.tables.js';
-import { Member, memberReference } from '../members/member.reference.js';
+import { authorReference, Member } from '../members/member.reference.js';
 import { Structure, structureReference } from '../structures/structure.reference.js';
 import { renderMarkdown } from './markdown.js';
 import { ModerationAction, Reaction } from './post.enums.js';
@@ -97,9 +97,9 @@ export class PostsResolver {
     return renderMarkdown(post.body);
   }
 
-  @ResolveField(() => Member, { nullable: true, description: 'Null once the author erased their account: shown as by "ancien membre"' })
-  author(@Parent() post: PostRow): Member | null {
-    return post.authorId ? memberReference(post.authorId) : null;
+  @ResolveField(() => Member, { description: 'Once the author erased their account, the former member "Ancien membre"' })
+  author(@Parent() post: PostRow): Member {
+    return authorReference(post.authorId);
   }
 
   @ResolveField(() => Structure, { nullable: true, description: 'The author\'s structure when the post was published' })
@@ -152,9 +152,9 @@ export class CommentsResolver {
     return this.service.postOfComment(caller, comment);
   }
 
-  @ResolveField(() => Member, { nullable: true, description: 'Null once the author erased their account: shown as by "ancien membre"' })
-  author(@Parent() comment: CommentRow): Member | null {
-    return comment.authorId ? memberReference(comment.authorId) : null;
+  @ResolveField(() => Member, { description: 'Once the author erased their account, the former member "Ancien membre"' })
+  author(@Parent() comment: CommentRow): Member {
+    return authorReference(comment.authorId);
   }
 }
 

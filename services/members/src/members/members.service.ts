@@ -9,6 +9,7 @@ import { CLOCK, MEMBERS_SETTINGS, type Clock } from '../common/tokens.js';
 import type { MembersSettings } from '../members.config.js';
 import { StructuresRepository } from '../structures/structures.repository.js';
 import type { CorrectMemberInput, MemberFilter, UpdateProfileInput } from './member.input.js';
+import { formerMember, isFormerMember, type FormerMember } from './former-member.js';
 import { defaultDisplayName, memberSearchColumns } from './member-search.js';
 import { MembersRepository, type NewMember, type StatusChangeRow } from './members.repository.js';
 import { validChannels } from './presence-channel.input.js';
@@ -40,9 +41,14 @@ export class MembersService {
     return this.visible(caller, await this.members.findById(id));
   }
 
-  /** Federation references: an author or organiser keeps its public face whatever its status. */
-  reference(id: string): Promise<MemberRow | null> {
-    return this.members.findById(id);
+  /**
+   * Federation references: an author or organiser keeps its public face whatever its status. The
+   * former member (what feed answers for the posts of erased accounts) is answered without the
+   * database; the other ids of the same `_entities` still share one batch. As a root query,
+   * `member(id: FORMER_MEMBER_ID)` stays null: the former member is no one to look up.
+   */
+  reference(id: string): Promise<MemberRow | FormerMember | null> {
+    return isFormerMember(id) ? Promise.resolve(formerMember()) : this.members.findById(id);
   }
 
   async me(caller: Caller): Promise<MemberRow | null> {
@@ -78,8 +84,8 @@ export class MembersService {
   }
 
   /** Who may read it is the schema's rule (`@Visibility('PRIVATE')` on Member.statusHistory). */
-  statusHistory(member: MemberRow): Promise<StatusChangeRow[]> {
-    return this.members.statusHistory(member.id);
+  statusHistory(member: Pick<MemberRow, 'id'>): Promise<StatusChangeRow[]> {
+    return isFormerMember(member.id) ? Promise.resolve([]) : this.members.statusHistory(member.id);
   }
 
   async updateMyProfile(caller: Caller, input: UpdateProfileInput): Promise<MemberRow> {
