@@ -398,8 +398,10 @@ describe('deploy/k8s', () => {
     expect(Object.keys(configMap.data!).filter((key) => /KEY|PASSWORD|DATABASE_URL|REDIS_URL/.test(key))).toEqual([]);
   });
 
-  it('the optional Ingress routes to the gateway Service', () => {
+  it('the optional Ingress routes only what clients use to the gateway Service (no /metrics, no probes)', () => {
     const [ingress] = find('Ingress', 'gateway');
-    expect(ingress!.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'gateway', port: { name: 'http' } });
+    const paths = ingress!.spec.rules[0].http.paths as { path: string; backend: { service: unknown } }[];
+    for (const path of paths) expect(path.backend.service).toEqual({ name: 'gateway', port: { name: 'http' } });
+    expect(paths.map((p) => p.path).sort()).toEqual(['/console', '/graphql', '/ics']);
   });
 });
