@@ -19,6 +19,7 @@ import { icsProxy } from './ics-proxy.js';
 import type { ConsoleAssets } from './console/console-assets.js';
 import { consoleRoutes } from './console/console-routes.js';
 import { createLogger, type Logger } from '@pdn/logging';
+import { metricsHandler } from '@pdn/logging/metrics';
 import { identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
 import { createPersistedQueries } from './persisted-queries/apq-cache.js';
 import { loadSafelist } from './persisted-queries/persisted-operations.js';
@@ -166,6 +167,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
 
   app.use(identifyRequests());
   app.use(healthRouter(subgraphs, { sessionRevocations }));
+  app.get('/metrics', metricsHandler());
   // The coordinators' console: at /console, and at /graphql for a browser's navigation.
   const consolePages = consoleRoutes({ logger, assets: options.consoleAssets });
   app.use(consolePages.router);

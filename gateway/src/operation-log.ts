@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Request, RequestHandler, Response } from 'express';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { type Logger, requestIdFrom } from '@pdn/logging';
+import { counter, histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
 import { currentRequest, type RequestRecord } from './request-context.js';
 import type { GatewayContext } from './subgraph-data-source.js';
 
@@ -37,6 +38,34 @@ function outcomeOf(record: RequestRecord, status: number, finished: boolean): st
   return record.hasData ? 'partial' : 'error';
 }
 
+const OPERATION_LABELS = ['operation', 'type', 'outcome'] as const;
+const operationDuration = histogram({
+  name: 'pdn_gateway_operation_duration_seconds',
+  help: 'Duration of GraphQL requests over HTTP, by operation name, type and outcome',
+  labelNames: OPERATION_LABELS,
+  buckets: LATENCY_BUCKETS,
+});
+const operationsTotal = counter({
+  name: 'pdn_gateway_operations_total',
+  help: 'GraphQL requests over HTTP, by operation name, type and outcome',
+  labelNames: OPERATION_LABELS,
+});
+
+/**
+ * A metric label: the operation's name when it is a short plain GraphQL name, else `anonymous`.
+ * Clients choose names, so past the first MAX_LABELLED_OPERATIONS distinct ones the rest share `other`.
+ */
+const LABELLED_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const MAX_LABELLED_OPERATIONS = 500;
+const labelledOperations = new Set<string>();
+export function operationLabel(name: string | undefined): string {
+  if (!name || !LABELLED_NAME.test(name)) return 'anonymous';
+  if (labelledOperations.has(name)) return name;
+  if (labelledOperations.size >= MAX_LABELLED_OPERATIONS) return 'other';
+  labelledOperations.add(name);
+  return name;
+}
+
 /**
  * One log line per GraphQL request, written when the response is done, so requests refused before
  * GraphQL runs (CSRF, bad token, body too large) are logged too. Never the query text, variables or
@@ -48,14 +77,20 @@ export function logOperations(logger: Logger): RequestHandler {
       if (req.method === 'OPTIONS' || String(res.getHeader('content-type') ?? '').startsWith('text/html')) return;
       const record = recordOf(res);
       const caller = record.caller;
+      const operationName = record.operationName ?? operationNameSent(req);
+      const outcome = outcomeOf(record, res.statusCode, res.writableFinished);
+      const seconds = secondsSince(record.startedAt);
+      const labels = { operation: operationLabel(operationName), type: record.operationType ?? 'unknown', outcome };
+      operationDuration.observe(labels, seconds);
+      operationsTotal.inc(labels);
       logger.info(
         {
           requestId: record.requestId,
-          operationName: record.operationName ?? operationNameSent(req),
+          operationName,
           operationType: record.operationType,
           httpStatus: res.statusCode,
-          durationMs: Math.round(Number(process.hrtime.bigint() - record.startedAt) / 1e4) / 100,
-          outcome: outcomeOf(record, res.statusCode, res.writableFinished),
+          durationMs: Math.round(seconds * 1e5) / 100,
+          outcome,
           errorCodes: record.errorCodes?.length ? [...new Set(record.errorCodes)] : undefined,
           caller: caller?.kind,
           memberId: caller?.kind === 'member' ? caller.memberId : undefined,

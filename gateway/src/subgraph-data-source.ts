@@ -3,6 +3,7 @@ import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@
 import { type DocumentNode, GraphQLError, Kind, parse } from 'graphql';
 import { ANONYMOUS, type Caller, REQUEST_ID_HEADER, signIdentity } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import { histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
 import type { SubgraphEndpoint } from './supergraph.js';
 import { missingFieldPaths, serviceUnavailableErrors } from './unavailable-errors.js';
 
@@ -53,6 +54,14 @@ export class SubgraphHttpError extends GraphQLError {
     this.name = 'SubgraphHttpError';
   }
 }
+
+/** Every fetch from a subgraph: `ok`, `errors` (GraphQL errors in the answer), `unavailable`, `failed` (HTTP error). */
+const subgraphFetchDuration = histogram({
+  name: 'pdn_gateway_subgraph_fetch_duration_seconds',
+  help: 'Duration of the gateway\'s requests to a subgraph, by subgraph and outcome',
+  labelNames: ['subgraph', 'outcome'] as const,
+  buckets: LATENCY_BUCKETS,
+});
 
 const PROXY_SAYS_DOWN = new Set([502, 503, 504]);
 const NO_BODY = new Set([101, 204, 205, 304]);
@@ -127,9 +136,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    const startedAt = process.hrtime.bigint();
+    const observe = (outcome: string) => subgraphFetchDuration.observe({ subgraph: this.endpoint.name, outcome }, secondsSince(startedAt));
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      observe(response.errors?.length ? 'errors' : 'ok');
+      return response;
     } catch (error) {
+      observe(error instanceof SubgraphUnavailableError ? 'unavailable' : 'failed');
       if (!(error instanceof SubgraphUnavailableError)) throw error;
       const requestId = (options.context as Partial<GatewayContext>).requestId;
       this.logger.warn(

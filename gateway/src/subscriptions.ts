@@ -15,6 +15,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { ErrorCode, formatGraphQLError } from '@pdn/errors';
 import type { Caller } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import { gauge } from '@pdn/logging/metrics';
 import { watchApiKey } from './api-keys.js';
 import type { Authenticate } from './authenticate.js';
 import { admit, clientAddress, type RateLimiter, type RateLimitSubject, rateLimitedError } from './rate-limits/index.js';
@@ -118,6 +119,25 @@ function describeCaller(caller: Caller | undefined) {
  * Queries and mutations are refused here: they go over HTTP, where the Apollo gateway gives them its
  * operation log, timeouts and partial results. One path for them keeps one behaviour to test.
  */
+/** What every subscription server of the process holds now: read when /metrics is scraped. */
+const liveServers = new Set<{ sockets: Set<unknown>; actives: Set<Set<string>> }>();
+gauge({
+  name: 'pdn_gateway_websocket_connections',
+  help: 'Open graphql-ws WebSocket connections',
+  collect() {
+    this.set([...liveServers].reduce((sum, server) => sum + server.sockets.size, 0));
+  },
+});
+gauge({
+  name: 'pdn_gateway_active_subscriptions',
+  help: 'Subscriptions running over the gateway\'s WebSockets',
+  collect() {
+    let count = 0;
+    for (const server of liveServers) for (const active of server.actives) count += active.size;
+    this.set(count);
+  },
+});
+
 export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionDependencies): SubscriptionServer {
   const { logger, identitySigningKey } = deps;
   const maxSubscriptions = deps.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
@@ -135,6 +155,8 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
   // A message larger than any caller's request limit closes the connection (1009) before it is parsed.
   const maxPayload = deps.protection && deps.protection.highestLimits.maxRequestBytes + 1024;
   const wss = new WebSocketServer({ noServer: true, ...(maxPayload ? { maxPayload } : {}) });
+  const live = { sockets: wss.clients as Set<unknown>, actives: new Set<Set<string>>() };
+  liveServers.add(live);
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema,
@@ -176,6 +198,7 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
         }
         ctx.extra.connection = new SubgraphConnections(caller, identitySigningKey, log);
         ctx.extra.active = new Set();
+        live.actives.add(ctx.extra.active);
         return true;
       },
       onSubscribe: async (ctx: WsContext, id: string, payload: SubscribePayload) => {
@@ -238,6 +261,7 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
       onClose: (ctx: WsContext) => {
         ctx.extra.stopWatchingApiKey?.();
         ctx.extra.stopWatchingSession?.();
+        if (ctx.extra.active) live.actives.delete(ctx.extra.active);
         // graphql-ws has returned every running operation's iterator; this closes the subgraph sockets.
         void ctx.extra.connection?.dispose();
       },
@@ -263,6 +287,7 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
         httpServer.off('upgrade', onUpgrade);
         // graphql-ws's dispose closes every client with 1001 Going Away, then the WebSocket server.
         await server.dispose();
+        liveServers.delete(live);
       })()),
   };
 }

@@ -1,5 +1,6 @@
 import type { Caller } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import { counter } from '@pdn/logging/metrics';
 import type { RateLimitSettings } from '../gateway.config.js';
 import type { ApiKeyGrant } from '../subgraph-data-source.js';
 import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
@@ -24,6 +25,12 @@ export interface RateLimitDecision {
 }
 
 const WARN_EVERY_MS = 30_000;
+
+const refusals = counter({
+  name: 'pdn_gateway_rate_limited_total',
+  help: 'Requests refused by a rate limit, by the kind of counter (anonymous address, member, API key)',
+  labelNames: ['kind'] as const,
+});
 
 /**
  * Requests per minute per caller: per API key (its own limit, else the default for keys), per member,
@@ -72,8 +79,10 @@ export class RateLimiter {
       this.warn(error);
       return undefined;
     }
+    const allowed = count <= subject.limit;
+    if (!allowed && cost > 0) refusals.inc({ kind: subject.kind });
     return {
-      allowed: count <= subject.limit,
+      allowed,
       limit: subject.limit,
       remaining: Math.max(0, subject.limit - count),
       resetSeconds: Math.max(1, Math.ceil(resetMs / 1000)),

@@ -9,6 +9,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } fro
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { gauge } from '@pdn/logging/metrics';
 import { assertServiceName, databaseConnectionFor } from './database-url.js';
 
 /** The drizzle database a service's repositories receive, whichever engine runs underneath. */
@@ -132,6 +133,27 @@ async function openPglite<TSchema extends Record<string, unknown>>(
   }
 }
 
+/** The process's open pools, read when /metrics is scraped. */
+const openPools = new Map<pg.Pool, string>();
+
+function poolGauge(name: string, help: string, read: (pool: pg.Pool) => number) {
+  gauge({
+    name,
+    help,
+    labelNames: ['service'] as const,
+    collect() {
+      this.reset();
+      const byService = new Map<string, number>();
+      for (const [pool, service] of openPools) byService.set(service, (byService.get(service) ?? 0) + read(pool));
+      for (const [service, value] of byService) this.set({ service }, value);
+    },
+  });
+}
+poolGauge('pdn_db_pool_connections', 'Connections the PostgreSQL pool holds, busy or idle', (pool) => pool.totalCount);
+poolGauge('pdn_db_pool_idle_connections', 'Idle connections of the PostgreSQL pool', (pool) => pool.idleCount);
+poolGauge('pdn_db_pool_waiting_requests', 'Queries waiting for a connection of the PostgreSQL pool', (pool) => pool.waitingCount);
+poolGauge('pdn_db_pool_max_connections', 'Most connections the PostgreSQL pool may open', (pool) => pool.options.max ?? 10);
+
 async function openPostgres<TSchema extends Record<string, unknown>>(
   options: OpenDatabaseOptions<TSchema> & { url: string },
 ): Promise<Database<TSchema>> {
@@ -166,7 +188,11 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     migrationsApplied: applied,
     ms: Date.now() - started,
   });
-  return handle(db, 'postgres', () => pool.end());
+  openPools.set(pool, service);
+  return handle(db, 'postgres', () => {
+    openPools.delete(pool);
+    return pool.end();
+  });
 }
 
 /**

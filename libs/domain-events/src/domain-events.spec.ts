@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { asc, sql } from 'drizzle-orm';
 import { createServerDatabase, dropServerDatabase, IN_MEMORY, openDatabase, type Database } from '@pdn/database';
 import { ANONYMOUS, signIdentity } from '@pdn/identity';
+import { metricsRegistry } from '@pdn/logging/metrics';
 import { accounts, domainEventCursors, effects, fixtureSchema, outbox, processedDomainEvents } from './__fixtures__/schema.js';
 import { MEMBER_ERASED, memberErasedPayload } from './catalogue.js';
 import type { DomainEvent } from './domain-event.js';
@@ -322,6 +323,21 @@ describe.each(engines)('domain events on $name', (engine) => {
       expect((await consumer.pollOnce()).outcomes).toEqual(['ignored', 'applied']);
       expect(await consumer.position()).toBe(known.position);
       expect(await appliedValues(consumerDb.database)).toEqual([2]);
+    });
+
+    it('should measure how long after they occurred its events were applied (the lag metric)', async () => {
+      const lagCount = async () => {
+        const text = await metricsRegistry().metrics();
+        const match = /^pdn_domain_event_lag_seconds_count\{consumer="lag-metric",producer="members"\} (\d+)$/m.exec(text);
+        return match ? Number(match[1]) : 0;
+      };
+      // The file runs this suite on two engines: the metric is the process's, so count what this test adds.
+      const before = await lagCount();
+      for (let n = 1; n <= 2; n++) await record(producerDb.database.db, n);
+      const consumer = consumerOf(consumerDb.database, source, 'lag-metric');
+      expect((await consumer.pollOnce()).outcomes).toEqual(['applied', 'applied']);
+      expect(await lagCount()).toBe(before + 2);
+      expect(await metricsRegistry().metrics()).toMatch(/^pdn_domain_event_lag_seconds_bucket\{le="\+Inf",consumer="lag-metric",producer="members"\} \d+$/m);
     });
 
     it('should never apply an event twice when two replicas consume the same log at once', async () => {

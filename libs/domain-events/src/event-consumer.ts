@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq, lt } from 'drizzle-orm';
 import type { Db } from '@pdn/database';
+import { histogram } from '@pdn/logging/metrics';
 import { silentLogger, type DomainEvent, type DomainEventsLogger } from './domain-event.js';
 import type { EventSource } from './event-source.js';
 import { domainEventCursors, processedDomainEvents } from './tables.js';
@@ -65,6 +66,14 @@ export function backoffDelay(failures: number, minMs: number, maxMs: number, ran
  *    backoff, for ever, and the events after it wait (the log's order is kept). Nothing is thrown
  *    out of the loop: the service keeps serving.
  */
+/** How long after it occurred an event was applied here: the consumer's lag behind its producer. */
+const applyDelay = histogram({
+  name: 'pdn_domain_event_lag_seconds',
+  help: 'Seconds between a domain event occurring and a consumer applying it, by consumer and producer',
+  labelNames: ['consumer', 'producer'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+});
+
 export class EventConsumer<TSchema extends Record<string, unknown>> {
   private readonly db: Db;
   private readonly logger: DomainEventsLogger;
@@ -170,6 +179,9 @@ export class EventConsumer<TSchema extends Record<string, unknown>> {
         return outcome;
       });
       if (outcome !== 'skipped') this.known = event.position;
+      if (outcome === 'applied' || outcome === 'ignored') {
+        applyDelay.observe({ consumer: this.options.consumer, producer: this.producer }, Math.max(0, (Date.now() - event.occurredAt.getTime()) / 1000));
+      }
       const log = { consumer: this.options.consumer, producer: this.producer, eventId: event.id, type: event.type, position: event.position, outcome };
       if (outcome === 'applied' || outcome === 'duplicate') this.logger.info(log, `domain event ${outcome}`);
       else this.logger.debug(log, `domain event ${outcome}`);

@@ -6,6 +6,7 @@ import { graphql } from 'graphql';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { requireSignedIdentity } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
+import { histogram, LATENCY_BUCKETS, metricsHandler, secondsSince } from '@pdn/logging/metrics';
 
 export interface SubgraphStartOptions {
   name: string;
@@ -49,9 +50,15 @@ function requestLogging(logger: Logger) {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    // The route label is read on arrival (it is one of a few fixed names); the logged path is read when
+    // the answer is done, because handlers may scrub it on purpose (the private iCalendar feed replaces
+    // its secret with {token}), and a router mounted at /graphql leaves its mount point in baseUrl.
+    const route = routeLabel(req.path);
     res.on('finish', () => {
+      requestDuration.observe({ route, status: String(res.statusCode) }, secondsSince(started));
+      const path = `${req.baseUrl}${req.path}`.replace(/(.)\/$/, '$1');
       logger.info(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        { requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
       );
     });
@@ -59,9 +66,24 @@ function requestLogging(logger: Logger) {
   };
 }
 
+const requestDuration = histogram({
+  name: 'pdn_subgraph_http_request_duration_seconds',
+  help: 'Duration of HTTP requests to the subgraph, by route and status',
+  labelNames: ['route', 'status'] as const,
+  buckets: LATENCY_BUCKETS,
+});
+
+const KNOWN_ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+/** Paths are the client's choice: any other than the subgraph's own routes is `other`. */
+function routeLabel(path: string): string {
+  if (KNOWN_ROUTES.has(path)) return path;
+  return path.startsWith('/internal/') ? '/internal' : 'other';
+}
+
 /**
  * Starts a NestJS federation subgraph the same way for every service: signed identity required on
- * /graphql, liveness at /healthz, readiness (database reachable) at /readyz, one log line per request
+ * /graphql, liveness at /healthz, readiness (database reachable) at /readyz, Prometheus metrics at
+ * /metrics, one log line per request
  * with the gateway's request id, and a close() that drains in-flight requests.
  */
 export async function startSubgraph(appModule: Type<unknown> | DynamicModule, options: SubgraphStartOptions): Promise<RunningSubgraph> {
@@ -81,6 +103,8 @@ export async function startSubgraph(appModule: Type<unknown> | DynamicModule, op
         res.status(503).json({ status: 'unavailable', service: options.name });
       });
   });
+  // Unsigned like /healthz: the scraper is the operator's, on the internal network.
+  http.get('/metrics', metricsHandler());
   app.use('/graphql', requireSignedIdentity(options.identitySigningKey));
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as { port: number };
