@@ -1,6 +1,6 @@
 import { type ApolloServerPlugin, type GraphQLRequest, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { DomainError, ErrorCode } from '@pdn/errors';
+import { badInput, DomainError, ErrorCode } from '@pdn/errors';
 import { currentRequest } from '../request-context.js';
 import type { GatewayContext } from '../subgraph-data-source.js';
 import type { QueryProtection } from './query-protection.js';
@@ -61,7 +61,19 @@ export function queryLimitsPlugin(protection: QueryProtection): ApolloServerPlug
         },
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (refusal) refuse(refusal);
-          if (!operation) return;
+          // The gateway's executor would throw on either (a 500): they are the client's mistakes.
+          if (!operation) {
+            refuse(
+              badInput(
+                'operationName',
+                request.operationName ? `No operation named "${request.operationName}" in the document.` : 'The document has several operations: name one in operationName.',
+              ),
+            );
+            return;
+          }
+          if (operation.operation === 'subscription') {
+            refuse(badInput('query', 'Subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP.'));
+          }
           try {
             protection.checkOperation(requester(contextValue), { schema, document, operation, variables: request.variables });
           } catch (error) {

@@ -217,7 +217,6 @@ describe('feed subscriptions through the gateway', () => {
     await raiseUntilLive(all, () => raise(admin, { category: 'SERVICE_DISRUPTION', departments: ['64'] }));
     await raiseUntilLive(scams, () => raise(admin, { severity: 'CRITICAL', category: 'SCAM', departments: ['64'] }));
     await raiseUntilLive(haute, () => raise(admin, { severity: 'INFO', category: 'SERVICE_DISRUPTION', departments: ['31'] }));
-    const seen = { all: all.items.length, scams: scams.items.length, haute: haute.items.length };
 
     const infoScam = await raise(admin, { severity: 'INFO', category: 'SCAM' });
     const criticalChallenge = await raise(admin, { severity: 'CRITICAL', category: 'VIRAL_CHALLENGE' });
@@ -228,9 +227,12 @@ describe('feed subscriptions through the gateway', () => {
     await scams.until(() => scams.has((a) => a.id === scam31.id), DELIVERY_DEADLINE_MS, 'the last alert');
     await haute.until(() => haute.has((a) => a.id === scam31.id), DELIVERY_DEADLINE_MS, 'the last alert');
 
-    expect(all.items.slice(seen.all).map((a) => a.id)).toEqual([infoScam.id, criticalChallenge.id, warningScam.id, scam31.id]);
-    expect(scams.items.slice(seen.scams).map((a) => a.id)).toEqual([warningScam.id, scam31.id]);
-    expect(haute.items.slice(seen.haute).map((a) => a.id)).toEqual([scam31.id]);
+    // Only the alerts of this step are compared: a warm-up alert may still be on its way under load.
+    const raised = new Set([infoScam.id, criticalChallenge.id, warningScam.id, scam31.id]);
+    const ofThisStep = (live: Live<Alert>) => live.items.map((a) => a.id).filter((id) => raised.has(id));
+    expect(ofThisStep(all)).toEqual([infoScam.id, criticalChallenge.id, warningScam.id, scam31.id]);
+    expect(ofThisStep(scams)).toEqual([warningScam.id, scam31.id]);
+    expect(ofThisStep(haute)).toEqual([scam31.id]);
     for (const live of [all, scams, haute]) live.stop();
   });
 
