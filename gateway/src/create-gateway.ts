@@ -222,8 +222,11 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     httpServer,
     stop: () =>
       (stopping ??= (async () => {
+        // New connections (HTTP and WebSocket) are refused from here on; requests in flight carry on.
+        httpServer.close();
+        // Every graphql-ws client is closed with 1001 Going Away: it reconnects to another replica.
         await subscriptions.dispose();
-        // Drains the HTTP server (ApolloServerPluginDrainHttpServer), then stops the gateway.
+        // Waits for in-flight requests (ApolloServerPluginDrainHttpServer), then stops the gateway.
         await server.stop();
         await persistedQueries.close();
         await rateLimiter.close();

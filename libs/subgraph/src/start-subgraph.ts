@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
@@ -105,6 +106,8 @@ export async function startSubgraph(appModule: Type<unknown> | DynamicModule, op
   });
   // Unsigned like /healthz: the scraper is the operator's, on the internal network.
   http.get('/metrics', metricsHandler());
+  const inFlight = inFlightRequests();
+  app.use('/graphql', inFlight.track);
   app.use('/graphql', requireSignedIdentity(options.identitySigningKey));
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as { port: number };
@@ -114,7 +117,46 @@ export async function startSubgraph(appModule: Type<unknown> | DynamicModule, op
   return {
     app,
     url,
-    close: () => (closing ??= app.close()),
+    close: () => (closing ??= inFlight.drain(app.getHttpServer() as Server).then(() => app.close())),
+  };
+}
+
+/** How long in-flight requests may take to finish once the subgraph is stopping. */
+const DRAIN_GRACE_MS = 10_000;
+
+/**
+ * The GraphQL requests not answered yet. A stopping subgraph stops accepting connections, then waits
+ * for them (at most DRAIN_GRACE_MS) before Nest's close(), which stops Apollo first and would fail a
+ * request still being read. Long polls (`GET /events`) are not waited for: Nest's close ends them.
+ */
+function inFlightRequests() {
+  const answers = new Set<Response>();
+  let draining = false;
+  let drained: (() => void) | undefined;
+  return {
+    track: (_req: Request, res: Response, next: NextFunction) => {
+      // While draining, each answer closes its connection: no new request arrives on it afterwards.
+      if (draining) res.setHeader('Connection', 'close');
+      answers.add(res);
+      res.on('close', () => {
+        answers.delete(res);
+        if (answers.size === 0) drained?.();
+      });
+      next();
+    },
+    drain: (server: Server): Promise<void> => {
+      draining = true;
+      server.close();
+      for (const res of answers) if (!res.headersSent) res.setHeader('Connection', 'close');
+      if (answers.size === 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        const deadline = setTimeout(resolve, DRAIN_GRACE_MS);
+        drained = () => {
+          clearTimeout(deadline);
+          resolve();
+        };
+      });
+    },
   };
 }
 

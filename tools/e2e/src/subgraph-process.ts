@@ -49,6 +49,11 @@ export class SubgraphProcess {
   private dataDir: string | undefined;
   readonly url: string;
 
+  /** Whether its process is running: started, and neither exited nor killed since. */
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   private constructor(
     readonly name: string,
     readonly port: number,
@@ -113,15 +118,22 @@ export class SubgraphProcess {
     throw new Error(`${this.name} was not ready within 60 s:\n${this.output.join('')}`);
   }
 
-  /** SIGTERM, as an orchestrator stops a replica; resolves once it has exited. */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM, as an orchestrator stops a replica; resolves once it has exited, with its exit code (null
+   * when it had to be killed, or was not running).
+   */
+  async stop(): Promise<number | null> {
     const child = this.child;
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('close', resolve));
+    if (!child || child.exitCode !== null) return null;
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code: number | null) => resolve(code)));
     child.kill('SIGTERM');
     // Unreferenced: a process that exits in time must not leave this timer keeping Jest alive.
-    await Promise.race([exited, sleep(10_000, undefined, { ref: false }).then(() => child.kill('SIGKILL'))]);
+    const killed = sleep(10_000, undefined, { ref: false }).then(() => {
+      child.kill('SIGKILL');
+      return exited;
+    });
+    return Promise.race([exited, killed]);
   }
 
   /** Stops it and starts it again on the same port and database, with these settings added. */
