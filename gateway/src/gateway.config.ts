@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { booleanFlag, commaList, DEVELOPMENT_IDENTITY_KEY, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
 import { eventConsumerSettings, eventsUrlBeside } from '@pdn/domain-events/client';
+import type { SubgraphResilienceSettings } from './circuit-breaker.js';
 import { type QueryLimitSettings, queryLimitSettings, queryLimitsOverrides } from './query-limits/query-limits.js';
 
 /** The subgraphs whose URL and timeout the environment can set; others keep the supergraph's URL. */
@@ -81,6 +82,8 @@ export interface GatewayConfig {
   subgraphs: Record<KnownSubgraph, SubgraphSettings>;
   /** For subgraphs found in the supergraph but unknown to this configuration. */
   defaultSubgraphTimeoutMs: number;
+  /** Retries of queries and per-subgraph circuit breaker (SUBGRAPH_RETRIES, SUBGRAPH_BREAKER_FAILURES, SUBGRAPH_BREAKER_OPEN_MS). */
+  subgraphResilience: SubgraphResilienceSettings;
   /** Exact origins allowed by CORS; empty means same-origin only. */
   corsOrigins: string[];
   jwt: JwtSettings;
@@ -164,6 +167,9 @@ function gatewaySettingsSchema(production: boolean) {
     MEMBERS_TIMEOUT_MS: timeoutMs.optional(),
     CALENDAR_TIMEOUT_MS: timeoutMs.optional(),
     FEED_TIMEOUT_MS: timeoutMs.optional(),
+    SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
+    SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    SUBGRAPH_BREAKER_OPEN_MS: timeoutMs.default(5000),
     CORS_ORIGINS: commaList().pipe(z.array(origin)),
     JWT_PUBLIC_KEY: publicKeyPem.optional(),
     JWT_ISSUER: z.string().default('pdn-members'),
@@ -214,6 +220,11 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       feed: subgraph(e.FEED_URL, e.FEED_TIMEOUT_MS),
     },
     defaultSubgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    subgraphResilience: {
+      retries: e.SUBGRAPH_RETRIES,
+      breakerFailures: e.SUBGRAPH_BREAKER_FAILURES,
+      breakerOpenMs: e.SUBGRAPH_BREAKER_OPEN_MS,
+    },
     corsOrigins: e.CORS_ORIGINS,
     jwt: {
       publicKeyPem: e.JWT_PUBLIC_KEY,

@@ -6,6 +6,7 @@ import type { Logger } from '@pdn/logging';
 import { histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
 import type { SubgraphEndpoint } from './supergraph.js';
 import { missingFieldPaths, serviceUnavailableErrors } from './unavailable-errors.js';
+import { CircuitBreaker, DEFAULT_SUBGRAPH_RESILIENCE, retryDelayMs, type SubgraphResilienceSettings } from './circuit-breaker.js';
 
 /** The GraphQL context of a gateway operation: what every subgraph request must carry. */
 export interface GatewayContext {
@@ -32,7 +33,8 @@ type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 export class SubgraphUnavailableError extends Error {
   constructor(
     readonly service: string,
-    readonly reason: 'timeout' | 'unreachable' | 'bad-gateway',
+    /** `circuit-open`: not even tried, the subgraph's circuit breaker is open (circuit-breaker.ts). */
+    readonly reason: 'timeout' | 'unreachable' | 'bad-gateway' | 'circuit-open',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -98,6 +100,8 @@ export interface SubgraphDataSourceOptions {
   endpoint: SubgraphEndpoint;
   identitySigningKey: string;
   logger: Logger;
+  /** Retries and circuit breaker (circuit-breaker.ts); the defaults when absent. */
+  resilience?: SubgraphResilienceSettings;
 }
 
 /**
@@ -109,12 +113,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly endpoint: SubgraphEndpoint;
   private readonly identitySigningKey: string;
   private readonly logger: Logger;
+  private readonly retries: number;
+  private readonly breaker: CircuitBreaker;
 
-  constructor({ endpoint, identitySigningKey, logger }: SubgraphDataSourceOptions) {
+  constructor({ endpoint, identitySigningKey, logger, resilience = DEFAULT_SUBGRAPH_RESILIENCE }: SubgraphDataSourceOptions) {
     super({ url: endpoint.url });
     this.endpoint = endpoint;
     this.identitySigningKey = identitySigningKey;
     this.logger = logger;
+    this.retries = resilience.retries;
+    this.breaker = new CircuitBreaker({
+      name: endpoint.name,
+      failureThreshold: resilience.breakerFailures,
+      openMs: resilience.breakerOpenMs,
+      logger,
+    });
     this.fetcher = fetcherWithDeadline(endpoint);
   }
 
@@ -127,6 +140,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       headers.set(name, value);
     }
     headers.set(REQUEST_ID_HEADER, requestId);
+    const traceparent = (context as Partial<GatewayContext>).childTraceparent?.();
+    if (traceparent) headers.set('traceparent', traceparent);
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
@@ -138,27 +153,59 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const startedAt = process.hrtime.bigint();
     const observe = (outcome: string) => subgraphFetchDuration.observe({ subgraph: this.endpoint.name, outcome }, secondsSince(startedAt));
-    try {
-      const response = await super.process(options);
-      observe(response.errors?.length ? 'errors' : 'ok');
-      return response;
-    } catch (error) {
-      observe(error instanceof SubgraphUnavailableError ? 'unavailable' : 'failed');
-      if (!(error instanceof SubgraphUnavailableError)) throw error;
-      const requestId = (options.context as Partial<GatewayContext>).requestId;
-      this.logger.warn(
-        { requestId, subgraph: error.service, reason: error.reason, detail: detailOf(error.cause) },
-        'subgraph unavailable',
-      );
-      const document = 'incomingRequestContext' in options ? documentOf(options.document, options.request.query) : undefined;
-      const paths = document ? missingFieldPaths(document, options.request.variables) : [];
-      // A mutation that timed out may still complete in the subgraph: say so, lest clients retry blindly.
-      const message =
-        error.reason === 'timeout' && isMutation(document)
-          ? `${error.message} The change may have been applied.`
-          : error.message;
-      return { errors: serviceUnavailableErrors({ service: error.service, message }, paths) };
+    const requestId = (options.context as Partial<GatewayContext>).requestId;
+    const document = documentOf('document' in options ? options.document : undefined, options.request.query);
+    // Only queries are retried: a mutation whose connection broke may have been applied.
+    const retries = isQuery(document) ? this.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      if (!this.breaker.tryAcquire()) {
+        observe('circuit-open');
+        const name = this.endpoint.name;
+        return this.unavailable(options, document, new SubgraphUnavailableError(name, 'circuit-open', `The ${name} service is unavailable.`));
+      }
+      try {
+        const response = await super.process(options);
+        this.breaker.succeeded();
+        observe(response.errors?.length ? 'errors' : 'ok');
+        return response;
+      } catch (error) {
+        if (!(error instanceof SubgraphUnavailableError)) {
+          // The subgraph answered, if badly: it is up.
+          this.breaker.succeeded();
+          observe('failed');
+          throw error;
+        }
+        this.breaker.failed();
+        // A timeout is not retried: the client would wait twice as long.
+        if (attempt < retries && error.reason !== 'timeout') {
+          this.logger.debug(
+            { requestId, subgraph: error.service, reason: error.reason, detail: detailOf(error.cause), attempt: attempt + 1 },
+            'retrying subgraph fetch',
+          );
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt + 1)));
+          continue;
+        }
+        observe('unavailable');
+        this.logger.warn(
+          { requestId, subgraph: error.service, reason: error.reason, detail: detailOf(error.cause) },
+          'subgraph unavailable',
+        );
+        return this.unavailable(options, document, error);
+      }
     }
+  }
+
+  private unavailable(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    document: DocumentNode | undefined,
+    error: SubgraphUnavailableError,
+  ): SubgraphResponse {
+    // Schema loading and health checks are not client operations: no field paths to report.
+    const paths = document && 'incomingRequestContext' in options ? missingFieldPaths(document, options.request.variables) : [];
+    // A mutation that timed out may still complete in the subgraph: say so, lest clients retry blindly.
+    const message =
+      error.reason === 'timeout' && isMutation(document) ? `${error.message} The change may have been applied.` : error.message;
+    return { errors: serviceUnavailableErrors({ service: error.service, message }, paths) };
   }
 }
 
@@ -169,6 +216,11 @@ function detailOf(error: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return (error as { name?: string } | undefined)?.name;
+}
+
+function isQuery(document: DocumentNode | undefined): boolean {
+  const operation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query';
 }
 
 function isMutation(document: DocumentNode | undefined): boolean {
