@@ -20,7 +20,7 @@ import type { ConsoleAssets } from './console/console-assets.js';
 import { consoleRoutes } from './console/console-routes.js';
 import { createLogger, type Logger } from '@pdn/logging';
 import { metricsHandler } from '@pdn/logging/metrics';
-import { identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
+import { childTraceparentOf, identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
 import { createPersistedQueries } from './persisted-queries/apq-cache.js';
 import { loadSafelist } from './persisted-queries/persisted-operations.js';
 import { queryLimitsPlugin } from './query-limits/query-limits.plugin.js';
@@ -120,6 +120,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         },
         identitySigningKey: config.identitySigningKey,
         logger,
+        resilience: config.subgraphResilience,
       }),
   });
 
@@ -191,7 +192,12 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         }
         record.caller = admission.caller;
         if (admission.rateLimit) setRateLimitHeaders(res, admission.rateLimit);
-        return { caller: admission.caller, requestId: record.requestId, ...(admission.apiKey ? { apiKey: admission.apiKey } : {}) };
+        return {
+          caller: admission.caller,
+          requestId: record.requestId,
+          childTraceparent: childTraceparentOf(record),
+          ...(admission.apiKey ? { apiKey: admission.apiKey } : {}),
+        };
       },
     }),
   );

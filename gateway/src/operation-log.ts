@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { type Logger, requestIdFrom } from '@pdn/logging';
 import { counter, histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
+import { childOf, formatTraceparent, newTrace, parseTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
 import { currentRequest, type RequestRecord } from './request-context.js';
 import type { GatewayContext } from './subgraph-data-source.js';
 
@@ -12,18 +13,32 @@ export function recordOf(res: Response): RequestRecord {
 
 /**
  * Gives every request an id, the client's own when it is a short printable token (so a caller can follow
- * one request across systems, but not forge log lines), and returns it in `x-request-id`.
+ * one request across systems, but not forge log lines), and returns it in `x-request-id`. Joins the
+ * client's W3C trace when its `traceparent` is valid (else starts one) and returns the gateway's span in
+ * `traceparent`.
  */
 export function identifyRequests(): RequestHandler {
   return (req, res, next) => {
     const record: RequestRecord = {
       requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+      trace: traceFrom(req.headers[TRACEPARENT_HEADER]),
       startedAt: process.hrtime.bigint(),
     };
     res.locals.pdnRequest = record;
     res.set(REQUEST_ID_HEADER, record.requestId);
+    res.set(TRACEPARENT_HEADER, formatTraceparent(record.trace));
     next();
   };
+}
+
+function traceFrom(header: string | string[] | undefined) {
+  const incoming = parseTraceparent(header);
+  return incoming ? childOf(incoming) : newTrace();
+}
+
+/** The `childTraceparent` of a GraphQL context: each subgraph fetch is a new span of the request's trace. */
+export function childTraceparentOf(record: Pick<RequestRecord, 'trace'>): () => string {
+  return () => formatTraceparent(childOf(record.trace));
 }
 
 function operationNameSent(req: Request): string | undefined {
@@ -86,6 +101,8 @@ export function logOperations(logger: Logger): RequestHandler {
       logger.info(
         {
           requestId: record.requestId,
+          traceId: record.trace.traceId,
+          spanId: record.trace.spanId,
           operationName,
           operationType: record.operationType,
           httpStatus: res.statusCode,

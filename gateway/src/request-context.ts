@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Caller } from '@pdn/identity';
+import type { TraceContext } from '@pdn/logging/trace-context';
 
 /** What the gateway knows about one HTTP request, for its log line and for errors logged deep inside it. */
 export interface RequestRecord {
   requestId: string;
+  /** The gateway's span in the W3C trace: the client's trace when it sent a valid `traceparent`, else a new one. */
+  trace: TraceContext;
   startedAt: bigint;
   operationName?: string;
   operationType?: string;
@@ -22,4 +25,11 @@ export function currentRequest(): RequestRecord | undefined {
 
 export function runInRequest<T>(record: RequestRecord, fn: () => T): T {
   return storage.run(record, fn);
+}
+
+declare module './subgraph-data-source.js' {
+  interface GatewayContext {
+    /** A `traceparent` for one subgraph fetch: the request's trace id, a new span id each call. */
+    childTraceparent?: () => string;
+  }
 }

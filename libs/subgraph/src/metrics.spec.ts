@@ -5,7 +5,7 @@ import { Module } from '@nestjs/common';
 import { Query, Resolver } from '@nestjs/graphql';
 import { pino } from 'pino';
 import { createTestDatabase, type TestDatabase } from '@pdn/database';
-import { ANONYMOUS } from '@pdn/identity';
+import { ANONYMOUS, REQUEST_ID_HEADER, signIdentity } from '@pdn/identity';
 import { startService } from './start-service.js';
 import type { RunningSubgraph } from './start-subgraph.js';
 import { subgraphGraphqlModule } from './subgraph-graphql.module.js';
@@ -83,6 +83,27 @@ describe('GET /metrics on a subgraph', () => {
   it('should log a GraphQL request under its own path, not the path the router left', async () => {
     await graphql('{ hello }', ANONYMOUS);
     expect(logLines).toContainEqual(expect.objectContaining({ msg: 'request', method: 'POST', path: '/graphql', status: 200 }));
+  });
+
+  it('should log the trace id and span id of the traceparent sent, beside the request id, and invent none', async () => {
+    const post = (requestId: string, extra: Record<string, string>) =>
+      fetch(running.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [REQUEST_ID_HEADER]: requestId, ...signIdentity(ANONYMOUS, KEY), ...extra },
+        body: JSON.stringify({ query: '{ hello }' }),
+      }).then((response) => response.json());
+    const lineOf = (requestId: string) => logLines.find((line) => line['msg'] === 'request' && line['requestId'] === requestId);
+
+    await post('traced-request', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    await post('untraced-request', {});
+    await post('badly-traced-request', { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` });
+
+    expect(lineOf('traced-request')).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', status: 200 });
+    for (const requestId of ['untraced-request', 'badly-traced-request']) {
+      expect(lineOf(requestId)).toMatchObject({ status: 200 });
+      expect(lineOf(requestId)).not.toHaveProperty('traceId');
+      expect(lineOf(requestId)).not.toHaveProperty('spanId');
+    }
   });
 
   it('should not give a route label to a path the subgraph does not serve', async () => {

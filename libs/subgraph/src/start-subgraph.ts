@@ -8,6 +8,7 @@ import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { requireSignedIdentity } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
 import { histogram, LATENCY_BUCKETS, metricsHandler, secondsSince } from '@pdn/logging/metrics';
+import { parseTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
 
 export interface SubgraphStartOptions {
   name: string;
@@ -51,6 +52,8 @@ function requestLogging(logger: Logger) {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    // The caller's span (the gateway's fetch), when it sent a valid traceparent; none is invented.
+    const trace = parseTraceparent(req.headers[TRACEPARENT_HEADER]);
     // The route label is read on arrival (it is one of a few fixed names); the logged path is read when
     // the answer is done, because handlers may scrub it on purpose (the private iCalendar feed replaces
     // its secret with {token}), and a router mounted at /graphql leaves its mount point in baseUrl.
@@ -59,7 +62,7 @@ function requestLogging(logger: Logger) {
       requestDuration.observe({ route, status: String(res.statusCode) }, secondsSince(started));
       const path = `${req.baseUrl}${req.path}`.replace(/(.)\/$/, '$1');
       logger.info(
-        { requestId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        { requestId, traceId: trace?.traceId, spanId: trace?.spanId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
       );
     });
@@ -85,7 +88,7 @@ function routeLabel(path: string): string {
  * Starts a NestJS federation subgraph the same way for every service: signed identity required on
  * /graphql, liveness at /healthz, readiness (database reachable) at /readyz, Prometheus metrics at
  * /metrics, one log line per request
- * with the gateway's request id, and a close() that drains in-flight requests.
+ * with the gateway's request id and W3C trace id, and a close() that drains in-flight requests.
  */
 export async function startSubgraph(appModule: Type<unknown> | DynamicModule, options: SubgraphStartOptions): Promise<RunningSubgraph> {
   const app = await NestFactory.create(appModule, { logger: new PinoNestLogger(options.logger), abortOnError: false });
