@@ -19,6 +19,28 @@ import { memberSearchColumns } from '../members/member-search.js';
 export const ERASED_FIRST_NAME = 'Ancien';
 export const ERASED_LAST_NAME = 'membre';
 export const ERASED_DISPLAY_NAME = 'Ancien membre';
+/**
+ * Every personal column of an erased profile, as it is stored (erasure) and as the shared former
+ * member is shown (members/former-member.ts): the same face for both.
+ */
+export const ERASED_PROFILE = {
+  firstName: ERASED_FIRST_NAME,
+  lastName: ERASED_LAST_NAME,
+  displayName: ERASED_DISPLAY_NAME,
+  passwordHash: null,
+  phone: null,
+  jobTitle: null,
+  structureId: null,
+  coordinatedDepartments: [] as string[],
+  themes: [] as string[],
+  audiences: [] as string[],
+  channels: [] as MemberRow['channels'],
+  weeklyHoursCommitment: 0,
+  charterVersion: null,
+  charterAcceptedAt: null,
+  status: 'LEFT',
+} satisfies Partial<MemberRow>;
+
 /** Replaces the reasons written about the member in their status history. */
 export const ERASED_REASON = 'erased with the account';
 export const REVOKED_ACCOUNT_ERASED = 'account-erased';
@@ -64,25 +86,12 @@ export class ErasureRepository {
    * département, creation date), with the status LEFT.
    */
   async anonymise(tx: Executor, member: MemberRow, now: Date): Promise<void> {
-    const names = { firstName: ERASED_FIRST_NAME, lastName: ERASED_LAST_NAME, displayName: ERASED_DISPLAY_NAME };
     await tx
       .update(members)
       .set({
-        ...names,
-        ...memberSearchColumns({ ...names, jobTitle: null }),
+        ...ERASED_PROFILE,
+        ...memberSearchColumns({ ...ERASED_PROFILE, jobTitle: null }),
         email: erasedEmail(member.id),
-        passwordHash: null,
-        phone: null,
-        jobTitle: null,
-        structureId: null,
-        coordinatedDepartments: [],
-        themes: [],
-        audiences: [],
-        channels: [],
-        weeklyHoursCommitment: 0,
-        charterVersion: null,
-        charterAcceptedAt: null,
-        status: 'LEFT',
         erasedAt: now,
         updatedAt: now,
       })

@@ -1,6 +1,6 @@
-import { FORMER_MEMBER_ID, MemberStatus, Role } from '@pdn/domain';
+import { FORMER_MEMBER_ID, Role } from '@pdn/domain';
 import type { MemberRow } from '../db/members.tables.js';
-import { ERASED_DISPLAY_NAME, ERASED_FIRST_NAME, ERASED_LAST_NAME } from '../erasure/erasure.repository.js';
+import { ERASED_PROFILE } from '../erasure/erasure.repository.js';
 
 /** The former member has no e-mail at all (a real row always has one): `Member.email` answers null. */
 export type FormerMember = Omit<MemberRow, 'email'> & { email: null };
@@ -22,23 +22,9 @@ export function formerMember(): FormerMember {
   return {
     id: FORMER_MEMBER_ID,
     email: null,
-    passwordHash: null,
-    firstName: ERASED_FIRST_NAME,
-    lastName: ERASED_LAST_NAME,
-    displayName: ERASED_DISPLAY_NAME,
-    phone: null,
+    ...ERASED_PROFILE,
     role: Role.PROMENEUR,
-    status: MemberStatus.LEFT,
-    jobTitle: null,
-    structureId: null,
     department: '',
-    coordinatedDepartments: [],
-    themes: [],
-    audiences: [],
-    channels: [],
-    weeklyHoursCommitment: 0,
-    charterVersion: null,
-    charterAcceptedAt: null,
     searchText: '',
     sortKey: '',
     erasedAt: NO_DATE,
