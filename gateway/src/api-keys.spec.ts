@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { type Caller, IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, newApiKeySecret, verifyIdentity } from '@pdn/identity';
 import { callerOf, requireSignedIdentity } from '@pdn/identity/nest';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { type ApiKeyVerification, createApiKeyVerifier } from './api-keys.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
@@ -74,12 +74,7 @@ const logLines: Record<string, unknown>[] = [];
 
 async function startGateway(env: Record<string, string> = {}, { verifyUrl = verifier.url, recheckMs = 60_000 } = {}): Promise<RunningGateway> {
   const config = loadGatewayConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    IDENTITY_SIGNING_KEY: SIGNING_KEY,
-    MEMBERS_URL: members.url,
-    CALENDAR_URL: calendar.url,
+    ...testGatewayEnv(SIGNING_KEY, members, calendar),
     JWT_PUBLIC_KEY: publicKeyPem,
     ...env,
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { CircuitBreaker, retryDelayMs } from './circuit-breaker.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
@@ -197,12 +197,7 @@ describe('gateway retries and circuit breaker against a failing subgraph', () =>
     proxy = new FlakyProxy(calendar);
     await proxy.start();
     const config = loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      GATEWAY_PORT: '0',
-      IDENTITY_SIGNING_KEY: SIGNING_KEY,
-      MEMBERS_URL: members.url,
-      CALENDAR_URL: proxy.url,
+      ...testGatewayEnv(SIGNING_KEY, members, proxy),
       CALENDAR_TIMEOUT_MS: String(CALENDAR_TIMEOUT_MS),
       SUBGRAPH_RETRIES: '1',
       SUBGRAPH_BREAKER_FAILURES: String(BREAKER_FAILURES),

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
 import { pino } from 'pino';
 import { type Caller, IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, verifyIdentity } from '@pdn/identity';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
@@ -36,12 +36,7 @@ function logCollector() {
 
 function gatewayEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    IDENTITY_SIGNING_KEY: SIGNING_KEY,
-    MEMBERS_URL: members.url,
-    CALENDAR_URL: calendar.url,
+    ...testGatewayEnv(SIGNING_KEY, members, calendar),
     CALENDAR_TIMEOUT_MS: String(CALENDAR_TIMEOUT_MS),
     // These tests stop the calendar many times in a row: its circuit breaker (circuit-breaker.spec.ts) must stay closed.
     SUBGRAPH_BREAKER_FAILURES: '1000',

@@ -9,7 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type Caller, IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, verifyIdentity } from '@pdn/identity';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
@@ -229,12 +229,7 @@ async function startGateway() {
   const pair = await generateKeyPair('EdDSA', { extractable: true });
   tokenKey = pair.privateKey;
   const config = loadGatewayConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    IDENTITY_SIGNING_KEY: SIGNING_KEY,
-    MEMBERS_URL: members.url,
-    CALENDAR_URL: calendar.url,
+    ...testGatewayEnv(SIGNING_KEY, members, calendar),
     FEED_URL: feed.url,
     JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: String(MAX_SUBSCRIPTIONS),

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { parseTraceparent } from '@pdn/logging/trace-context';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
@@ -30,12 +30,7 @@ function logCollector() {
 beforeAll(async () => {
   ({ members, calendar } = await startTestSubgraphs(SIGNING_KEY));
   const config = loadGatewayConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    IDENTITY_SIGNING_KEY: SIGNING_KEY,
-    MEMBERS_URL: members.url,
-    CALENDAR_URL: calendar.url,
+    ...testGatewayEnv(SIGNING_KEY, members, calendar),
   });
   gateway = await createGateway(config, { supergraphSdl: composeTestSupergraph([members, calendar]), logger: logCollector() });
 });

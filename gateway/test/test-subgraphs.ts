@@ -199,3 +199,18 @@ export function composeTestSupergraph(subgraphs: TestSubgraph[]): string {
   if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
   return result.supergraphSdl;
 }
+
+/**
+ * A test gateway's environment: quiet, on any free port, signing identities with the test key, in front
+ * of the test subgraphs. Spread it first, then add or override what the test is about.
+ */
+export function testGatewayEnv(signingKey: string, members: { url: string }, calendar: { url: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    GATEWAY_PORT: '0',
+    IDENTITY_SIGNING_KEY: signingKey,
+    MEMBERS_URL: members.url,
+    CALENDAR_URL: calendar.url,
+  };
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from '../create-gateway.js';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { type ConsoleAssets, readConsoleAssets } from './console-assets.js';
@@ -20,12 +20,7 @@ const url = (path: string) => new URL(path, origin).href;
 
 async function startGateway(consoleAssets?: ConsoleAssets | null) {
   const config = loadGatewayConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    IDENTITY_SIGNING_KEY: SIGNING_KEY,
-    MEMBERS_URL: members.url,
-    CALENDAR_URL: calendar.url,
+    ...testGatewayEnv(SIGNING_KEY, members, calendar),
   });
   return createGateway(config, { supergraphSdl, consoleAssets });
 }

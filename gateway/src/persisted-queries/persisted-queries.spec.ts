@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
 import { PdnClient } from '@pdn/client';
 import { CONSOLE_LOGIN, CONSOLE_LOGOUT, CONSOLE_REFRESH_SESSION } from '../../console/session.js';
-import { composeTestSupergraph, startTestSubgraphs, TestSubgraph } from '../../test/test-subgraphs.js';
+import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, TestSubgraph } from '../../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from '../create-gateway.js';
 import { DEFAULT_PERSISTED_OPERATIONS_PATH, loadGatewayConfig } from '../gateway.config.js';
 import { loadSafelist, sha256Hex } from './persisted-operations.js';
@@ -93,12 +93,7 @@ beforeAll(async () => {
   const pair = await generateKeyPair('EdDSA', { extractable: true });
   tokenKey = pair.privateKey;
   const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    GATEWAY_PORT: '0',
-    IDENTITY_SIGNING_KEY: SIGNING_KEY,
-    MEMBERS_URL: members.url,
-    CALENDAR_URL: calendar.url,
+    ...testGatewayEnv(SIGNING_KEY, members, calendar),
     JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey),
     PERSISTED_OPERATIONS_PATH: manifestPath,
     APQ_TTL_SECONDS: String(TTL_SECONDS),
@@ -261,12 +256,7 @@ describe("the console's sign-in with SAFELIST_ONLY and libs/client's safelist", 
     auth = new TestSubgraph('members', authTypeDefs, authResolvers, SIGNING_KEY);
     await auth.start();
     const config = loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      GATEWAY_PORT: '0',
-      IDENTITY_SIGNING_KEY: SIGNING_KEY,
-      MEMBERS_URL: auth.url,
-      CALENDAR_URL: calendar.url,
+      ...testGatewayEnv(SIGNING_KEY, auth, calendar),
       PERSISTED_OPERATIONS_PATH: DEFAULT_PERSISTED_OPERATIONS_PATH,
       SAFELIST_ONLY: 'true',
     });
