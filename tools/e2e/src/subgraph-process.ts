@@ -62,10 +62,20 @@ export class SubgraphProcess {
     this.url = `http://127.0.0.1:${port}/graphql`;
   }
 
-  /** `port`: one chosen beforehand (from `freePorts`), when another process must know the URL first. */
-  static async start(name: string, env: Record<string, string> = {}, port?: number): Promise<SubgraphProcess> {
+  /**
+   * `port`: one chosen beforehand (from `freePorts`), when another process must know the URL first.
+   * `databaseServerUrl`: the PostgreSQL server to create its database on (TEST_DATABASE_URL by default),
+   * e.g. a server of the test's own that it stops and starts.
+   */
+  static async start(
+    name: string,
+    env: Record<string, string> = {},
+    port?: number,
+    options: { databaseServerUrl?: string } = {},
+  ): Promise<SubgraphProcess> {
     const subgraph = new SubgraphProcess(name, port ?? (await freePort()), env);
-    const serverUrl = process.env['TEST_DATABASE_URL'];
+    const serverUrl = options.databaseServerUrl ?? process.env['TEST_DATABASE_URL'];
+    subgraph.databaseServerUrl = serverUrl;
     if (serverUrl) subgraph.databaseUrl = await createServerDatabase(serverUrl, name);
     else subgraph.dataDir = await mkdtemp(path.join(tmpdir(), `pdn-e2e-${name}-`));
     await subgraph.run();
@@ -80,6 +90,7 @@ export class SubgraphProcess {
     if (!primary.databaseUrl) throw new Error('Replicas share a PostgreSQL database: set TEST_DATABASE_URL.');
     const replica = new SubgraphProcess(primary.name, await freePort(), { ...primary.env, ...env });
     replica.databaseUrl = primary.databaseUrl;
+    replica.databaseServerUrl = primary.databaseServerUrl;
     replica.sharesDatabase = true;
     await replica.run();
     return replica;
@@ -87,6 +98,8 @@ export class SubgraphProcess {
 
   /** A replica leaves the database to the process that created it. */
   private sharesDatabase = false;
+  /** The PostgreSQL server its database was created on, to drop it there. */
+  private databaseServerUrl: string | undefined;
 
   /** Starts (again) on the same port and database. */
   async run(): Promise<void> {
@@ -159,8 +172,7 @@ export class SubgraphProcess {
   async dispose(): Promise<void> {
     await this.stop();
     if (this.sharesDatabase) return;
-    const serverUrl = process.env['TEST_DATABASE_URL'];
-    if (serverUrl && this.databaseUrl) await dropServerDatabase(serverUrl, this.databaseUrl);
+    if (this.databaseServerUrl && this.databaseUrl) await dropServerDatabase(this.databaseServerUrl, this.databaseUrl);
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -15,9 +15,19 @@ export interface RunningSystem {
   close(): Promise<void>;
 }
 
+/** Where a test may put the system: its own PostgreSQL or Redis server, settings added per process. */
+export interface SystemOptions {
+  /** The PostgreSQL server the subgraphs' databases are created on (TEST_DATABASE_URL by default). */
+  databaseServerUrl?: string;
+  /** The Redis the feed and the gateway use (REDIS_URL by default; the gateway uses none by default). */
+  redisUrl?: string;
+  /** Settings added to each process's own. */
+  env?: { members?: Record<string, string>; calendar?: Record<string, string>; feed?: Record<string, string>; gateway?: Record<string, string> };
+}
+
 /** The feed's settings in end-to-end runs: Redis between replicas when REDIS_URL is set. */
-function feedEnv(): Record<string, string> {
-  const redisUrl = process.env['REDIS_URL'];
+function feedEnv(options: SystemOptions): Record<string, string> {
+  const redisUrl = options.redisUrl ?? process.env['REDIS_URL'];
   return redisUrl ? { REDIS_URL: redisUrl } : {};
 }
 
@@ -34,7 +44,8 @@ function membersEvents(membersPort: number): Record<string, string> {
  * database (PostgreSQL when TEST_DATABASE_URL is set), and the gateway from the committed supergraph,
  * all real HTTP servers on free ports. Needs `npm run build` first (`npm test` does it).
  */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
+  const database = { databaseServerUrl: options.databaseServerUrl };
   // Members asks calendar and feed for their parts of `myPersonalData` and follows calendar's event
   // log: it needs their URLs at start.
   // The three ports are chosen together, so that none can be handed out twice.
@@ -50,11 +61,18 @@ export async function startSystem(): Promise<RunningSystem> {
         FEED_URL: `http://127.0.0.1:${feedPort}/graphql`,
         // Members follows calendar's event log (audit.private-read): retries kept short, calendar may start after it.
         DOMAIN_EVENTS_MAX_BACKOFF_MS: '1000',
+        ...options.env?.members,
       },
       membersPort,
+      database,
     ),
-    SubgraphProcess.start('calendar', membersEvents(membersPort), calendarPort),
-    SubgraphProcess.start('feed', { ...feedEnv(), ...membersEvents(membersPort) }, feedPort),
+    SubgraphProcess.start('calendar', { ...membersEvents(membersPort), ...options.env?.calendar }, calendarPort, database),
+    SubgraphProcess.start(
+      'feed',
+      { ...feedEnv(options), ...membersEvents(membersPort), ...options.env?.feed },
+      feedPort,
+      database,
+    ),
   ]);
   const gateways: RunningGateway[] = [];
   const startGateway = async (subgraphs: { feed?: SubgraphProcess } = {}) => {
@@ -70,6 +88,8 @@ export async function startSystem(): Promise<RunningSystem> {
         MEMBERS_TIMEOUT_MS: '3000',
         // The gateway follows members' log of ended sessions: retries kept short, as the subgraphs'.
         DOMAIN_EVENTS_MAX_BACKOFF_MS: '1000',
+        ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        ...options.env?.gateway,
       }),
     );
     gateways.push(gateway);
