@@ -10,6 +10,7 @@ import { describe, expect, it } from '@jest/globals';
 import { identitySigningKey, sharedSettings, type Env } from '@pdn/config';
 import { databaseConnectionFor, databaseUrlVariableFor } from '@pdn/database';
 import { eventConsumerSettings } from '@pdn/domain-events/client';
+import { metricsRegistry } from '@pdn/logging/metrics';
 import { loadCalendarSettings, calendarSettingsSchema } from '@pdn/calendar/config';
 import { loadFeedSettings, feedSettingsSchema } from '@pdn/feed/config';
 import { loadGatewayConfig } from '@pdn/gateway';
@@ -235,6 +236,8 @@ interface ComposeService {
   healthcheck?: unknown;
   depends_on?: Record<string, { condition: string }>;
   read_only?: boolean;
+  profiles?: string[];
+  volumes?: string[];
 }
 
 describe('deploy/docker-compose.yml', () => {
@@ -249,8 +252,9 @@ describe('deploy/docker-compose.yml', () => {
         .filter(([, value]) => value !== ''),
     );
 
-  it('runs PostgreSQL 16, Redis 7, the three subgraphs and the gateway', () => {
-    expect(Object.keys(services).sort()).toEqual(['calendar', 'feed', 'gateway', 'members', 'postgres', 'redis']);
+  it('runs PostgreSQL 16, Redis 7, the three subgraphs and the gateway (and Prometheus on demand)', () => {
+    expect(Object.keys(services).sort()).toEqual(['calendar', 'feed', 'gateway', 'members', 'postgres', 'prometheus', 'redis']);
+    expect(services.prometheus!.profiles).toEqual(['monitoring']);
     expect(services.postgres!.image).toMatch(/^postgres:16/);
     expect(services.redis!.image).toMatch(/^redis:7/);
     const init = read('deploy/docker/postgres-init.sql');
@@ -405,3 +409,73 @@ describe('deploy/k8s', () => {
     expect(paths.map((p) => p.path).sort()).toEqual(['/console', '/graphql', '/ics']);
   });
 });
+
+describe('deploy/prometheus', () => {
+  const parsed = (file: string) => parseYaml(read(`deploy/prometheus/${file}`)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  /** Every metric the processes declare: the code's own (by name in the sources) and Node's default ones. */
+  const declaredMetrics = (() => {
+    const names = new Set(metricsRegistry().getMetricsAsArray().map((metric) => metric.name));
+    const sources = [join(ROOT, 'gateway/src'), ...['libs', 'services'].flatMap((top) => readdirSync(join(ROOT, top)).map((name) => join(ROOT, top, name, 'src')))];
+    for (const file of sources.filter(existsSync).flatMap((folder) => sourceFiles(folder))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:name: |poolGauge\()'(pdn_[a-z0-9_]+)'/g)) names.add(match[1]!);
+    }
+    return names;
+  })();
+
+  it('every metric an alert rule reads is one the code declares (histograms by their _bucket, _count, _sum)', () => {
+    const rules = (parsed('alerts.yml').groups as { rules: { alert: string; expr: string }[] }[]).flatMap((group) => group.rules);
+    expect(rules.length).toBeGreaterThan(5);
+    expect(declaredMetrics).toContain('pdn_gateway_operations_total');
+    for (const rule of rules) {
+      const metrics = [...rule.expr.matchAll(/\b(pdn_[a-z0-9_]+)/g)].map((m) => m[1]!);
+      for (const metric of metrics) {
+        const base = metric.replace(/_(bucket|count|sum)$/, '');
+        expect({ alert: rule.alert, metric, declared: declaredMetrics.has(metric) || declaredMetrics.has(base) }).toEqual({ alert: rule.alert, metric, declared: true });
+      }
+    }
+  });
+
+  it('every alert says how bad it is and what happened', () => {
+    for (const group of parsed('alerts.yml').groups as { rules: Record<string, any>[] }[]) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const rule of group.rules) {
+        expect(rule).toMatchObject({ alert: expect.stringMatching(/^Pdn[A-Za-z]+$/), expr: expect.any(String), for: expect.stringMatching(/^\d+m$/) });
+        expect(['page', 'warning', 'info']).toContain(rule['labels'].severity);
+        expect(rule['annotations'].summary).toEqual(expect.any(String));
+      }
+    }
+  });
+
+  it("compose's Prometheus scrapes each process on its default port and loads the rules it mounts", () => {
+    const config = parsed('prometheus.yml');
+    const targets = (config['scrape_configs'][0].static_configs[0].targets as string[]).sort();
+    expect(targets).toEqual(PROCESSES.map((process) => `${process}:${DEFAULT_PORT[process]}`).sort());
+    expect(config['scrape_configs'][0].metrics_path).toBe('/metrics');
+    const compose = parseYaml(read('deploy/docker-compose.yml')) as { services: Record<string, ComposeService> };
+    const mounts = compose.services['prometheus']!.volumes!.map((volume) => volume.split(':'));
+    for (const file of config['rule_files'] as string[]) expect(mounts.some(([, inside]) => inside === file)).toBe(true);
+    for (const [outside] of mounts.filter(([outside]) => outside!.startsWith('./'))) expect(existsSync(join(DEPLOY, outside!))).toBe(true);
+  });
+
+  it("the Kubernetes scrape job keeps the pods the manifests label, on the port they name", () => {
+    const job = parsed('kubernetes-scrape.yml')['scrape_configs'][0];
+    expect(job.kubernetes_sd_configs[0]).toEqual({ role: 'pod', namespaces: { names: ['pdn'] } });
+    const keep = (label: string) => job.relabel_configs.find((r: { source_labels: string[] }) => r.source_labels[0] === label);
+    expect(keep('__meta_kubernetes_pod_label_app_kubernetes_io_part_of')).toMatchObject({ regex: 'pdn', action: 'keep' });
+    expect(keep('__meta_kubernetes_pod_container_port_name')).toMatchObject({ regex: 'http', action: 'keep' });
+    for (const file of readdirSync(join(DEPLOY, 'k8s')).filter((f) => /^[23]\d-/.test(f))) {
+      const deployment = parseAllDocuments(read(`deploy/k8s/${file}`)).map((d) => d.toJS()).find((o) => o.kind === 'Deployment');
+      expect(deployment.spec.template.metadata.labels['app.kubernetes.io/part-of']).toBe('pdn');
+      expect(deployment.spec.template.spec.containers[0].ports[0].name).toBe('http');
+    }
+  });
+});
+
+/** The TypeScript sources under a folder, tests and generated output left out. */
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === 'dist' || entry.name === 'node_modules' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
+  });
+}
