@@ -6,6 +6,9 @@ import { silentLogger, type DomainEvent, type DomainEventsLogger } from './domai
 import type { EventSource } from './event-source.js';
 import { domainEventCursors, processedDomainEvents } from './tables.js';
 
+/** How long after start an unreachable producer is logged as awaited rather than as a warning. */
+const STARTUP_GRACE_MS = 30_000;
+
 /**
  * Applies one event inside the consumer's transaction: everything it writes commits together with
  * the record that the event was applied and the cursor's advance, or not at all.
@@ -191,6 +194,10 @@ export class EventConsumer<TSchema extends Record<string, unknown>> {
     }
   }
 
+  /** When this consumer started, and whether it has read its producer's log once since. */
+  private readonly startedAt = Date.now();
+  private hasRead = false;
+
   private async run(signal: AbortSignal): Promise<void> {
     const waitSeconds = this.options.waitSeconds ?? 20;
     const idleMs = this.options.idleMs ?? 1000;
@@ -198,6 +205,7 @@ export class EventConsumer<TSchema extends Record<string, unknown>> {
       const started = Date.now();
       try {
         const { fetched } = await this.pollOnce({ waitSeconds, signal });
+        this.hasRead = true;
         if (this.failures > 0) this.logger.info({ consumer: this.options.consumer, producer: this.producer }, 'domain events flowing again');
         this.failures = 0;
         await this.purgeProcessed();
@@ -210,6 +218,9 @@ export class EventConsumer<TSchema extends Record<string, unknown>> {
         const context = { consumer: this.options.consumer, producer: this.producer, failures: this.failures, retryInMs: delay };
         if (error instanceof HandlerError) {
           this.logger.error({ ...context, err: error.cause, eventId: error.event.id, type: error.event.type, position: error.event.position }, 'applying a domain event failed; retrying');
+        } else if (!this.hasRead && Date.now() - this.startedAt < STARTUP_GRACE_MS) {
+          // Processes start in any order: a producer not listening yet is expected, not a warning.
+          this.logger.info({ ...context, reason: (error as Error).message }, 'waiting for the producer of domain events to start');
         } else {
           this.logger.warn({ ...context, err: error }, 'domain events could not be read; retrying');
         }

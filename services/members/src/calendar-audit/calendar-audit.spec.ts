@@ -111,13 +111,15 @@ describe("members: calendar's private reads reach the audit log through its even
     await testDb?.dispose();
   });
 
-  it('should start and serve while calendar is unreachable, retrying with warnings and no errors', async () => {
-    await eventually(() => (logged.filter((l) => l.msg === 'domain events could not be read; retrying').length >= 3 ? true : undefined), 'three retries');
+  it('should start and serve while calendar is unreachable, retrying without errors (a producer not started yet is awaited, not warned about)', async () => {
+    const retries = () => logged.filter((l) => l.msg === 'waiting for the producer of domain events to start' || l.msg === 'domain events could not be read; retrying');
+    await eventually(() => (retries().length >= 3 ? true : undefined), 'three retries');
     const { data, errors } = await auditOf(lea);
     expect(errors).toBeUndefined();
     expect(data.auditLog.totalCount).toBe(0);
     expect(logged.filter((l) => l.level >= 50)).toEqual([]);
-    expect(logged.filter((l) => l.msg === 'domain events could not be read; retrying').every((l) => l.level === 40)).toBe(true);
+    // Within the first 30 s calendar may simply be starting: info, not warn.
+    expect(retries()[0]).toMatchObject({ msg: 'waiting for the producer of domain events to start', level: 30 });
   });
 
   it("should record a coordinator's read of presence under the service 'calendar' once calendar answers", async () => {
