@@ -1,4 +1,5 @@
 export * from './database-url.js';
+export * from './database-timeouts.js';
 export * from './open-database.js';
 export * from './search-text.js';
 export * from './test-database.js';

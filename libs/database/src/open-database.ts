@@ -11,6 +11,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { gauge } from '@pdn/logging/metrics';
 import { assertServiceName, databaseConnectionFor } from './database-url.js';
+import { databaseTimeoutsFor, type DatabaseTimeouts } from './database-timeouts.js';
+import { ResilientPool } from './resilient-pool.js';
 
 /** The drizzle database a service's repositories receive, whichever engine runs underneath. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
@@ -47,6 +49,11 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown> = R
   schema: TSchema;
   /** Maximum connections of the pg pool; default 10. */
   poolSize?: number;
+  /**
+   * PostgreSQL server only: bounds on waiting for the server; unset ones come from
+   * DATABASE_CONNECT_TIMEOUT_MS and DATABASE_STATEMENT_TIMEOUT_MS (`databaseTimeoutsFor`).
+   */
+  timeouts?: Partial<DatabaseTimeouts>;
   log?: DatabaseLog;
   /**
    * Called with every SQL statement the service's queries send (not migrations): tests count
@@ -69,9 +76,6 @@ export const IN_MEMORY = 'memory://';
 const MIGRATIONS_TABLE = '__drizzle_migrations';
 // drizzle's default home for its journal when the service owns the whole database.
 const DEFAULT_MIGRATIONS_SCHEMA = 'drizzle';
-// A server that accepts TCP but never answers (firewall, failover in progress) must not hang
-// start-up or /readyz forever.
-const CONNECTION_TIMEOUT_MS = 10_000;
 
 type Rows = Record<string, unknown>[];
 type RawQuery = (text: string, params?: unknown[]) => Promise<Rows>;
@@ -162,13 +166,22 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   const { service, pgSchema, url } = options;
   const connectionString = pgSchema ? withSearchPath(url, pgSchema) : url;
   const target = describeTarget(url);
+  // A server that accepts TCP but never answers (firewall, failover in progress) must not hang
+  // start-up, /readyz or a request forever: each of them fails within these bounds instead.
+  const timeouts = { ...databaseTimeoutsFor(), ...options.timeouts };
 
-  const applied = await migratePostgres(connectionString, options, log);
+  const applied = await migratePostgres(connectionString, options, timeouts, log);
 
-  const pool = new pg.Pool({
+  // Survives the server going away under load: see ResilientPool.
+  const pool = new ResilientPool({
     connectionString,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    // Set by the server on every connection at its start (no extra round trip); 0 is no limit.
+    ...(timeouts.statementTimeoutMs > 0 ? { statement_timeout: timeouts.statementTimeoutMs } : {}),
+    // A server that vanished without closing the connection (host down, network cut) is noticed by
+    // TCP keepalive, and the connection discarded, instead of being handed out again.
+    keepAlive: true,
     application_name: `pdn-${service}`,
   });
   // An idle pooled connection that the server drops (restart, failover, pg_terminate_backend) is
@@ -185,6 +198,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     kind: 'postgres',
     target,
     pgSchema,
+    ...timeouts,
     migrationsApplied: applied,
     ms: Date.now() - started,
   });
@@ -204,13 +218,15 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
 async function migratePostgres(
   connectionString: string,
   options: OpenDatabaseOptions<Record<string, unknown>>,
+  timeouts: DatabaseTimeouts,
   log: DatabaseLog,
 ): Promise<number> {
   const { service, pgSchema, migrationsFolder } = options;
   const migrationsSchema = pgSchema ?? DEFAULT_MIGRATIONS_SCHEMA;
+  // No statement timeout here: a replica waits on the advisory lock for as long as another migrates.
   const client = new pg.Client({
     connectionString,
-    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
     application_name: `pdn-${service}-migrate`,
   });
   client.on('error', (error) => log('migration connection lost', { service, error: error.message }));

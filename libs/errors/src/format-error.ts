@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { DomainError } from './domain-error.js';
 import { ErrorCode, isErrorCode } from './error-codes.js';
+import { isServiceUnavailableError, SERVICE_UNAVAILABLE_MESSAGE } from './unavailable.js';
 
 export interface FormatErrorOptions {
   /** Development only: keep stack traces and internal messages. */
@@ -30,7 +31,8 @@ function originalOf(error: unknown): unknown {
 
 /**
  * The one place where errors become what clients see. Domain errors keep their message and code;
- * GraphQL's own validation errors become BAD_USER_INPUT; anything else is INTERNAL_SERVER_ERROR with a
+ * GraphQL's own validation errors become BAD_USER_INPUT; a database out of reach (refused, lost or
+ * timed-out connection) is SERVICE_UNAVAILABLE; anything else is INTERNAL_SERVER_ERROR with a
  * neutral message, no stack and no SQL, unless `exposeInternals` (development).
  */
 export function formatGraphQLError(
@@ -70,6 +72,16 @@ export function formatGraphQLError(
   }
 
   options.onInternalError?.(original ?? error);
+  // The database (or another backing server) is out of reach: nothing is wrong with the request, and
+  // the client may try again. Development keeps the driver's message to see which server it was.
+  if (isServiceUnavailableError(original ?? error)) {
+    return {
+      message: options.exposeInternals ? formatted.message : SERVICE_UNAVAILABLE_MESSAGE,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: withStack({ code: ErrorCode.SERVICE_UNAVAILABLE }),
+    };
+  }
   if (options.exposeInternals) {
     return { ...formatted, extensions: withStack({ ...extensions, code: ErrorCode.INTERNAL_SERVER_ERROR }) };
   }
