@@ -1,5 +1,5 @@
 import type { PersistedQueryOptions } from '@apollo/server';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '@pdn/logging';
 import type { Safelist } from './persisted-operations.js';
 
@@ -18,6 +18,8 @@ export class RedisQueryCache implements QueryCache {
   ) {}
 
   async get(key: string): Promise<string | undefined> {
+    // Redis away: a miss at once, without waiting on its reconnection (the outage is logged once).
+    if (this.redis.status !== 'ready') return undefined;
     try {
       return (await this.redis.get(this.keyPrefix + key)) ?? undefined;
     } catch (error) {
@@ -111,11 +113,19 @@ export class SafelistFirstCache implements QueryCache {
 }
 
 /**
- * A Redis connection for the APQ cache. Commands wait for a connection being made (as at boot), but
- * fail after one reconnection attempt when Redis is away: a miss, not a stalled request.
+ * A Redis connection for the APQ cache. Nothing is queued while it is not connected, and a command
+ * Redis does not answer fails after `commandTimeout`: a miss, not a stalled request (queued, a read
+ * waited for ioredis's reconnection attempts, up to seconds once back-off had grown).
  */
-function createApqRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, connectionName: 'pdn-gateway-apq' });
+export function createApqRedis(url: string, logger: Logger, overrides: RedisOptions = {}): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    enableOfflineQueue: false,
+    commandTimeout: 1000,
+    connectionName: 'pdn-gateway-apq',
+    ...overrides,
+  });
   // ioredis reports every failed reconnection as an event: one warning per outage is enough.
   let connected = true;
   redis.on('ready', () => (connected = true));

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createPubSub, decodePayload, encodePayload, type PubSubEngine, type PubSubLogger, type Subscription } from '@pdn/pubsub';
+import type { RedisOptions } from 'ioredis';
+import { ErrorCode } from '@pdn/errors';
+import {
+  createPubSub,
+  decodePayload,
+  encodePayload,
+  SUBSCRIPTION_INTERRUPTED,
+  type PubSubEngine,
+  type PubSubLogger,
+  type Subscription,
+} from '@pdn/pubsub';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -169,5 +181,202 @@ describe('redis engine across replicas', () => {
     const engine = createPubSub({ logger: recordingLogger().logger });
     expect(engine.kind).toBe('in-process');
     return engine.close();
+  });
+});
+
+/**
+ * A TCP relay to the shared Redis that the test can cut: every connection through it dropped and the
+ * port closed (connections refused), as when Redis crashes, without touching the Redis other tests use.
+ */
+class CuttableRedis {
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+  private up = false;
+
+  private constructor(
+    target: URL,
+    private readonly port: number,
+  ) {
+    this.server = createServer((client) => {
+      const upstream = connect({ host: target.hostname, port: Number(target.port) });
+      for (const [from, to] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
+        this.sockets.add(from);
+        from.pipe(to);
+        from.on('error', () => to.destroy());
+        from.on('close', () => {
+          this.sockets.delete(from);
+          to.destroy();
+        });
+      }
+    });
+  }
+
+  static async start(target: string): Promise<CuttableRedis> {
+    const relay = new CuttableRedis(new URL(target), await freePort());
+    await relay.resume();
+    return relay;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async cut(): Promise<void> {
+    if (!this.up) return;
+    this.up = false;
+    const closed = new Promise((resolve) => this.server.close(resolve));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  async resume(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.up = true;
+  }
+
+  close(): Promise<void> {
+    return this.cut();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('redis engine when the connection to Redis drops', () => {
+  let relay: CuttableRedis;
+  let engines: PubSubEngine[] = [];
+  const prefix = `pdn-test-${randomUUID()}:`;
+  // Reconnection attempts kept short, so the tests do not wait on back-off; no disconnect timer (ioredis
+  // arms one of 2 s even for a socket already gone) to hold Jest open after the last test.
+  const throughRelay = (redisOptions: RedisOptions = { retryStrategy: () => 50 }) => {
+    const engine = createPubSub({ redisUrl: relay.url, channelPrefix: prefix, logger: recordingLogger().logger, redisOptions: { ...redisOptions, disconnectTimeout: 0 } });
+    engines.push(engine);
+    return engine;
+  };
+  const direct = () => {
+    const engine = createPubSub({ redisUrl: REDIS_URL, channelPrefix: prefix, logger: recordingLogger().logger });
+    engines.push(engine);
+    return engine;
+  };
+
+  afterEach(async () => {
+    await Promise.all(engines.map((engine) => engine.close()));
+    engines = [];
+    await relay.close();
+  });
+
+  it('should end live subscriptions with SERVICE_UNAVAILABLE after what they had buffered, never hang them', async () => {
+    relay = await CuttableRedis.start(REDIS_URL);
+    const engine = throughRelay();
+    const topic = `t-${randomUUID()}`;
+    const buffered = engine.subscribe<{ n: number }>(topic);
+    const waiting = engine.subscribe<{ n: number }>(topic);
+    await Promise.all([buffered.ready, waiting.ready]);
+    await engine.publish(topic, { n: 1 });
+    expect((await nextValue(waiting)).n).toBe(1);
+    expect((await nextValue(buffered)).n).toBe(1);
+    // Delivered to both at once: `buffered` holds n: 2 without reading it.
+    await engine.publish(topic, { n: 2 });
+    expect((await nextValue(waiting)).n).toBe(2);
+
+    const read = waiting.next();
+    await relay.cut();
+    const failure = await read.then(
+      () => undefined,
+      (error: unknown) => error as { code?: string; message?: string },
+    );
+    expect(failure?.code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
+    expect(failure?.message).toBe(SUBSCRIPTION_INTERRUPTED);
+    expect(await waiting.next()).toEqual({ value: undefined, done: true });
+    // The other one hands out what it still held (n: 2), then the same error, then nothing.
+    expect(await buffered.next()).toEqual({ value: { n: 2 }, done: false });
+    await expect(buffered.next()).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
+    expect(await buffered.next()).toEqual({ value: undefined, done: true });
+    expect(engine.localSubscribers(topic)).toBe(0);
+  });
+
+  it('should make subscriptions taken while Redis is away ready once it is back, and deliver to them', async () => {
+    relay = await CuttableRedis.start(REDIS_URL);
+    const engine = throughRelay();
+    const topic = `t-${randomUUID()}`;
+    const before = engine.subscribe(topic);
+    await before.ready;
+    const interrupted = before.next();
+    await relay.cut();
+    await expect(interrupted).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
+
+    // Two subscriptions to one topic: the second must not be ready before the engine's SUBSCRIBE is done.
+    const first = engine.subscribe<{ n?: number; marker?: boolean }>(topic);
+    const second = engine.subscribe<{ n?: number; marker?: boolean }>(topic);
+    let ready = 0;
+    for (const subscription of [first, second]) void subscription.ready.then(() => ready++);
+    await sleep(300);
+    expect(ready).toBe(0);
+
+    await relay.resume();
+    await Promise.all([first.ready, second.ready]);
+    // The publishing connection comes back on its own schedule, and a publish made before it has is
+    // dropped: publish until one arrives (each subscriber then gets that same one).
+    const delivered = nextValue(first);
+    let n = 0;
+    let arrived = false;
+    void delivered.then(() => (arrived = true));
+    while (!arrived) {
+      await engine.publish(topic, { n: ++n });
+      await Promise.race([delivered, sleep(200)]);
+    }
+    const { n: got } = await delivered;
+    expect(got).toBeGreaterThanOrEqual(1);
+    expect((await nextValue(second)).n).toBe(got);
+  });
+
+  it('should drop a publish at once while Redis is away, without throwing, and publish again once it is back', async () => {
+    relay = await CuttableRedis.start(REDIS_URL);
+    // Reconnection attempts 2 s apart, as once back-off has grown during an outage.
+    const engine = throughRelay({ retryStrategy: () => 2000 });
+    const topic = `t-${randomUUID()}`;
+    const watcher = direct().subscribe<{ n?: number; marker?: boolean }>(topic);
+    const own = engine.subscribe<{ marker?: boolean }>(topic);
+    await Promise.all([watcher.ready, own.ready]);
+    await engine.publish(topic, { marker: true }); // connected
+    expect(await drainUntil(watcher)).toEqual([]);
+    expect(await drainUntil(own)).toEqual([]);
+
+    const lost = own.next().catch(() => 'interrupted');
+    await relay.cut();
+    expect(await lost).toBe('interrupted'); // the engine has seen its connection go
+    await sleep(100); // its publishing connection (closed at the same moment) too
+    // Correctness bound, not a measure: a publish must not wait on reconnection attempts (it did,
+    // for seconds, holding the mutation that raised the event).
+    const started = Date.now();
+    await expect(engine.publish(topic, { n: 1 })).resolves.toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    await relay.resume();
+    const seen: Array<{ n?: number; marker?: boolean }> = [];
+    void (async () => {
+      for await (const value of watcher) seen.push(value);
+    })();
+    await eventually(async () => {
+      await engine.publish(topic, { marker: true });
+      return seen.some((value) => value.marker);
+    }, 'a publish after Redis is back');
   });
 });
