@@ -13,6 +13,8 @@ export const calendarSettingsSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:4000'),
   /** Presence logs older than this many days (3 years by default) are deleted by the retention job. */
   PRESENCE_RETENTION_DAYS: positiveInt(1095),
+  /** How often every replica runs the presence-log retention (daily); short in tests. */
+  PRESENCE_RETENTION_EVERY_MS: positiveInt(24 * 60 * 60_000),
   /** Where the members subgraph's events are read from (member.erased), and how. */
   ...membersEventsSettings,
   /** Calendar's own domain events (GET /events: audit.private-read, read by members) are kept this long, then purged. */

@@ -24,6 +24,8 @@ export const membersSettingsSchema = z.object({
   OUTBOX_RETENTION_DAYS: positiveInt(30),
   /** Entries of the audit log of private reads older than this are purged (default 3 years). */
   AUDIT_RETENTION_DAYS: positiveInt(1095),
+  /** How often every replica tries the audit purge (one of them gets it each round); short in tests. */
+  AUDIT_RETENTION_EVERY_MS: positiveInt(6 * 3_600_000),
   /** The other subgraphs, asked for their part of a member's `myPersonalData` (as the gateway reaches them). */
   CALENDAR_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:4002/graphql'),
   FEED_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://127.0.0.1:4003/graphql'),

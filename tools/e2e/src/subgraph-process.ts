@@ -84,16 +84,48 @@ export class SubgraphProcess {
 
   /**
    * Another replica of a running subgraph: its own process and port, the same database. Needs
-   * TEST_DATABASE_URL (one PGlite folder cannot be shared by two processes).
+   * TEST_DATABASE_URL (one PGlite folder cannot be shared by two processes). `port`: one chosen
+   * beforehand, when another process (a balancer) must know it first.
    */
-  static async replicaOf(primary: SubgraphProcess, env: Record<string, string> = {}): Promise<SubgraphProcess> {
+  static async replicaOf(primary: SubgraphProcess, env: Record<string, string> = {}, port?: number): Promise<SubgraphProcess> {
     if (!primary.databaseUrl) throw new Error('Replicas share a PostgreSQL database: set TEST_DATABASE_URL.');
-    const replica = new SubgraphProcess(primary.name, await freePort(), { ...primary.env, ...env });
+    const replica = new SubgraphProcess(primary.name, port ?? (await freePort()), { ...primary.env, ...env });
     replica.databaseUrl = primary.databaseUrl;
     replica.databaseServerUrl = primary.databaseServerUrl;
     replica.sharesDatabase = true;
     await replica.run();
     return replica;
+  }
+
+  /**
+   * Replicas started together on one new database (TEST_DATABASE_URL server): the first creates it
+   * and drops it on `dispose()`, the others share it. They migrate under an advisory lock, so none has
+   * to wait for another to be ready. `envs[i]` is added to `env` for replica i.
+   */
+  static async startReplicas(
+    name: string,
+    env: Record<string, string>,
+    ports: readonly number[],
+    options: { databaseServerUrl?: string; envs?: readonly Record<string, string>[] } = {},
+  ): Promise<SubgraphProcess[]> {
+    const serverUrl = options.databaseServerUrl ?? process.env['TEST_DATABASE_URL'];
+    if (!serverUrl) throw new Error('Replicas share a PostgreSQL database: set TEST_DATABASE_URL.');
+    const databaseUrl = await createServerDatabase(serverUrl, name);
+    const replicas = ports.map((port, i) => {
+      const replica = new SubgraphProcess(name, port, { ...env, ...options.envs?.[i] });
+      replica.databaseUrl = databaseUrl;
+      replica.databaseServerUrl = serverUrl;
+      replica.sharesDatabase = i > 0;
+      return replica;
+    });
+    const runs = await Promise.allSettled(replicas.map((replica) => replica.run()));
+    const failed = runs.find((run) => run.status === 'rejected');
+    if (failed) {
+      await Promise.all(replicas.slice(1).map((replica) => replica.dispose()));
+      await replicas[0]!.dispose();
+      throw failed.reason;
+    }
+    return replicas;
   }
 
   /** A replica leaves the database to the process that created it. */
@@ -147,6 +179,19 @@ export class SubgraphProcess {
       return exited;
     });
     return Promise.race([exited, killed]);
+  }
+
+  /**
+   * SIGKILL, as a crash or the OOM killer ends it: no draining, connections cut mid-request. Resolves
+   * once it has exited; `run()` starts it again on the same port and database.
+   */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
   }
 
   /** Stops it and starts it again on the same port and database, with these settings added. */

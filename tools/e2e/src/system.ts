@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PdnClient } from '@pdn/client';
 import { createGateway, loadGatewayConfig, type RunningGateway } from '@pdn/gateway';
 import { freePorts, SubgraphProcess } from './subgraph-process.js';
@@ -28,7 +29,8 @@ export interface SystemOptions {
 /** The feed's settings in end-to-end runs: Redis between replicas when REDIS_URL is set. */
 function feedEnv(options: SystemOptions): Record<string, string> {
   const redisUrl = options.redisUrl ?? process.env['REDIS_URL'];
-  return redisUrl ? { REDIS_URL: redisUrl } : {};
+  // Channels of this system's own: specs running at once on one Redis must not see each other's events.
+  return redisUrl ? { REDIS_URL: redisUrl, PUBSUB_REDIS_PREFIX: `pdn-e2e-${randomUUID()}:feed:` } : {};
 }
 
 /**

@@ -1,8 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CLOCK, type Clock } from '@pdn/subgraph';
+import type { CalendarSettings } from '../calendar.config.js';
+import { CALENDAR_SETTINGS } from '../common/tokens.js';
 import { PresenceRetentionService } from './presence-retention.service.js';
 
-/** The first run, a little after start (not during it); then one a day. Retention is counted in days. */
+/**
+ * The first run, a little after start (not during it), or sooner when runs are more frequent; then one
+ * every PRESENCE_RETENTION_EVERY_MS (a day: retention is counted in days).
+ */
 const FIRST_RUN_MS = 60_000;
 const EVERY_MS = 24 * 60 * 60_000;
 
@@ -19,15 +24,17 @@ export class PresenceRetentionJob implements OnApplicationBootstrap, OnApplicati
   constructor(
     private readonly retention: PresenceRetentionService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CALENDAR_SETTINGS) private readonly settings?: Pick<CalendarSettings, 'PRESENCE_RETENTION_EVERY_MS'>,
   ) {}
 
   onApplicationBootstrap(): void {
+    const every = this.settings?.PRESENCE_RETENTION_EVERY_MS ?? EVERY_MS;
     const first = setTimeout(() => {
       void this.tick();
-      const daily = setInterval(() => void this.tick(), EVERY_MS);
-      daily.unref();
-      this.timers.push(daily);
-    }, FIRST_RUN_MS);
+      const periodic = setInterval(() => void this.tick(), every);
+      periodic.unref();
+      this.timers.push(periodic);
+    }, Math.min(FIRST_RUN_MS, every));
     // Never keeps the process (or a test) alive on its own.
     first.unref();
     this.timers.push(first);

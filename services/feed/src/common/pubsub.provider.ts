@@ -21,7 +21,7 @@ export class FeedPubSubLifecycle implements OnApplicationShutdown {
 
 export function feedPubSubProviders(settings: FeedSettings, logger: Logger, given?: PubSubEngine): Provider[] {
   return [
-    { provide: FEED_PUBSUB, useValue: given ?? createPubSub({ redisUrl: settings.REDIS_URL, logger, channelPrefix: 'pdn:feed:' }) },
+    { provide: FEED_PUBSUB, useValue: given ?? createPubSub({ redisUrl: settings.REDIS_URL, logger, channelPrefix: settings.PUBSUB_REDIS_PREFIX }) },
     { provide: OWNS_PUBSUB, useValue: !given },
     FeedPubSubLifecycle,
   ];

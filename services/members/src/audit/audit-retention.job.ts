@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CLOCK, type Clock } from '../common/tokens.js';
+import { CLOCK, type Clock, MEMBERS_SETTINGS } from '../common/tokens.js';
+import type { MembersSettings } from '../members.config.js';
 import { AuditService } from './audit.service.js';
 
-/** How often the purge runs: entries leave at most this late after their retention ends. */
+/** How often the purge runs by default (AUDIT_RETENTION_EVERY_MS): entries leave at most this late after their retention ends. */
 export const AUDIT_PURGE_EVERY_MS = 6 * 3_600_000;
 
 /**
@@ -18,10 +19,11 @@ export class AuditRetentionJob implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MEMBERS_SETTINGS) private readonly settings?: Pick<MembersSettings, 'AUDIT_RETENTION_EVERY_MS'>,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), AUDIT_PURGE_EVERY_MS);
+    this.timer = setInterval(() => void this.tick(), this.settings?.AUDIT_RETENTION_EVERY_MS ?? AUDIT_PURGE_EVERY_MS);
     // Never keeps the process (or a test) alive on its own.
     this.timer.unref();
   }
