@@ -20,7 +20,8 @@ import type { ConsoleAssets } from './console/console-assets.js';
 import { consoleRoutes } from './console/console-routes.js';
 import { createLogger, type Logger } from '@pdn/logging';
 import { metricsHandler } from '@pdn/logging/metrics';
-import { childTraceparentOf, identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
+import { startTracing } from '@pdn/logging/tracing';
+import { identifyRequests, logOperations, operationLogPlugin, recordOf } from './operation-log.js';
 import { createPersistedQueries } from './persisted-queries/apq-cache.js';
 import { loadSafelist } from './persisted-queries/persisted-operations.js';
 import { queryLimitsPlugin } from './query-limits/query-limits.plugin.js';
@@ -77,6 +78,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 
 export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway', config.logLevel);
+  // OpenTelemetry spans, exported only when an OTLP endpoint is configured (stopped last, by stop()).
+  const tracing = await startTracing('pdn-gateway', config.tracing ?? {}, { logger });
   const supergraphSdl = options.supergraphSdl ?? readSupergraph(config.supergraphPath);
   const subgraphs = subgraphEndpoints(supergraphSdl, config);
   // Follows members' event log (once the server has started): ended sessions and suspended members are refused at once.
@@ -121,6 +124,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         identitySigningKey: config.identitySigningKey,
         logger,
         resilience: config.subgraphResilience,
+        tracing,
       }),
   });
 
@@ -161,6 +165,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     sessionRevocations,
     identitySigningKey: config.identitySigningKey,
     logger,
+    tracing,
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
     protection,
     exposeInternals: config.nodeEnv === 'development',
@@ -173,10 +178,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const consolePages = consoleRoutes({ logger, assets: options.consoleAssets });
   app.use(consolePages.router);
   app.get('/graphql', consolePages.forBrowsers);
-  app.use('/ics', limitByAddress(rateLimiter, trustProxyHops), icsProxy(config.subgraphs.calendar, logger));
+  app.use('/ics', limitByAddress(rateLimiter, trustProxyHops), icsProxy(config.subgraphs.calendar, logger, tracing));
   app.all(
     '/graphql',
-    logOperations(logger),
+    logOperations(logger, tracing),
     cors(config.corsOrigins),
     express.json({ limit: maxRequestBytes }),
     (_req, res, next) => runInRequest(recordOf(res), next),
@@ -195,7 +200,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         return {
           caller: admission.caller,
           requestId: record.requestId,
-          childTraceparent: childTraceparentOf(record),
+          ...(record.span ? { operationSpan: record.span } : {}),
           ...(admission.apiKey ? { apiKey: admission.apiKey } : {}),
         };
       },
@@ -216,6 +221,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     await persistedQueries.close();
     await rateLimiter.close();
     await sessionRevocations.stop();
+    await tracing.shutdown();
     throw error;
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -237,6 +243,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         await persistedQueries.close();
         await rateLimiter.close();
         await sessionRevocations.stop();
+        // The spans of the last operations are sent before the process exits.
+        await tracing.shutdown();
       })()),
   };
 }

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { booleanFlag, commaList, DEVELOPMENT_IDENTITY_KEY, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
 import { eventConsumerSettings, eventsUrlBeside } from '@pdn/domain-events/client';
+import type { TracingSettings } from '@pdn/logging/tracing';
 import type { SubgraphResilienceSettings } from './circuit-breaker.js';
 import { type QueryLimitSettings, queryLimitSettings, queryLimitsOverrides } from './query-limits/query-limits.js';
 
@@ -95,6 +96,8 @@ export interface GatewayConfig {
   /** Protection against hostile queries (query-limits/, persisted-queries/). */
   queryProtection: QueryProtectionSettings;
   sessionRevocations: SessionRevocationSettings;
+  /** OpenTelemetry tracing (OTEL_* variables, @pdn/logging/tracing): off unless an OTLP endpoint is set. */
+  tracing?: TracingSettings;
 }
 
 export interface QueryProtectionSettings {
@@ -264,6 +267,15 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       minBackoffMs: e.DOMAIN_EVENTS_MIN_BACKOFF_MS,
       maxBackoffMs: e.DOMAIN_EVENTS_MAX_BACKOFF_MS,
       lookbackSeconds: e.SESSION_REVOCATIONS_LOOKBACK_SECONDS,
+    },
+    tracing: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+      OTEL_SERVICE_NAME: e.OTEL_SERVICE_NAME,
+      OTEL_TRACES_SAMPLER: e.OTEL_TRACES_SAMPLER,
+      OTEL_TRACES_SAMPLER_ARG: e.OTEL_TRACES_SAMPLER_ARG,
+      OTEL_BSP_SCHEDULE_DELAY: e.OTEL_BSP_SCHEDULE_DELAY,
+      OTEL_SDK_DISABLED: e.OTEL_SDK_DISABLED,
     },
   };
 }

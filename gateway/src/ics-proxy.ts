@@ -3,8 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import type { Request, RequestHandler, Response } from 'express';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import { formatTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
+import { type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 import type { SubgraphSettings } from './gateway.config.js';
-import { recordOf } from './operation-log.js';
+import { recordOf, startRequestSpan } from './operation-log.js';
 
 /** What a calendar app may usefully send: content negotiation and conditional GET, nothing that identifies anyone. */
 const REQUEST_HEADERS = ['accept', 'accept-encoding', 'accept-language', 'if-none-match', 'if-modified-since', 'user-agent'];
@@ -41,8 +43,9 @@ function feedKind(path: string): string {
  * URL, same path): calendar apps subscribe to the feeds where they reach the API. The answer is
  * streamed with its status and content headers. The calendar timeout covers the whole exchange, as
  * for GraphQL; a calendar that is down or too slow gets a 503 in plain text, not a hung client.
+ * The request id and the gateway's span (`traceparent`) go to calendar, which logs them too.
  */
-export function icsProxy(calendar: SubgraphSettings, logger: Logger): RequestHandler {
+export function icsProxy(calendar: SubgraphSettings, logger: Logger, tracing: Tracing = TRACING_OFF): RequestHandler {
   const origin = new URL(calendar.url).origin;
   const request = origin.startsWith('https:') ? httpsRequest : httpRequest;
 
@@ -61,12 +64,22 @@ export function icsProxy(calendar: SubgraphSettings, logger: Logger): RequestHan
     const requestId = recordOf(res)?.requestId;
     const feed = feedKind(target.pathname);
     const started = process.hrtime.bigint();
+    // One span for the proxied request (a SERVER span: the gateway adds nothing between it and calendar's).
+    const span = recordOf(res)
+      ? startRequestSpan(res, tracing, `${req.method} /ics`, { 'http.request.method': req.method, 'http.route': '/ics', 'pdn.ics.feed': feed })
+      : undefined;
+    const traceIds = span ? { traceId: span.trace.traceId, spanId: span.trace.spanId } : {};
+    res.on('close', () => {
+      span?.setAttributes({ 'http.response.status_code': res.statusCode });
+      span?.end(res.statusCode >= 500 ? { error: `HTTP ${res.statusCode}` } : {});
+    });
     const headers: Record<string, string> = {};
     for (const name of REQUEST_HEADERS) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    if (span) headers[TRACEPARENT_HEADER] = formatTraceparent(span.trace);
     const signal = AbortSignal.timeout(calendar.timeoutMs);
     const options: RequestOptions = { method: req.method, headers, signal };
 
@@ -78,14 +91,14 @@ export function icsProxy(calendar: SubgraphSettings, logger: Logger): RequestHan
       }
       answer.on('error', () => res.destroy());
       answer.on('end', () => {
-        logger.info({ requestId, feed, status: answer.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'calendar feed');
+        logger.info({ requestId, ...traceIds, feed, status: answer.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'calendar feed');
       });
       answer.pipe(res);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (res.destroyed) return; // the client left first: nobody to answer
       const reason = signal.aborted ? 'timeout' : (error.code ?? error.name);
-      logger.warn({ requestId, feed, reason }, 'calendar unavailable for a feed');
+      logger.warn({ requestId, ...traceIds, feed, reason }, 'calendar unavailable for a feed');
       // Once the answer has begun there is no status left to change: cut it, so the client sees it incomplete.
       if (res.headersSent) res.destroy();
       else sendText(res, 503, 'The calendar service is unavailable; try again later.');

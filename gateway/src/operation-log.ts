@@ -4,6 +4,7 @@ import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { type Logger, requestIdFrom } from '@pdn/logging';
 import { counter, histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
 import { childOf, formatTraceparent, newTrace, parseTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
+import { type Attributes, type TracedSpan, type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 import { currentRequest, type RequestRecord } from './request-context.js';
 import type { GatewayContext } from './subgraph-data-source.js';
 
@@ -19,9 +20,11 @@ export function recordOf(res: Response): RequestRecord {
  */
 export function identifyRequests(): RequestHandler {
   return (req, res, next) => {
+    const incomingTrace = parseTraceparent(req.headers[TRACEPARENT_HEADER]);
     const record: RequestRecord = {
       requestId: requestIdFrom(req.headers[REQUEST_ID_HEADER]),
-      trace: traceFrom(req.headers[TRACEPARENT_HEADER]),
+      trace: incomingTrace ? childOf(incomingTrace) : newTrace(),
+      ...(incomingTrace ? { incomingTrace } : {}),
       startedAt: process.hrtime.bigint(),
     };
     res.locals.pdnRequest = record;
@@ -31,14 +34,17 @@ export function identifyRequests(): RequestHandler {
   };
 }
 
-function traceFrom(header: string | string[] | undefined) {
-  const incoming = parseTraceparent(header);
-  return incoming ? childOf(incoming) : newTrace();
-}
-
-/** The `childTraceparent` of a GraphQL context: each subgraph fetch is a new span of the request's trace. */
-export function childTraceparentOf(record: Pick<RequestRecord, 'trace'>): () => string {
-  return () => formatTraceparent(childOf(record.trace));
+/**
+ * The request's SERVER span, continuing the client's trace: from here on the request's `trace` (logged,
+ * returned in `traceparent`, parent of its subgraph calls) is this span's position, exported or not.
+ */
+export function startRequestSpan(res: Response, tracing: Tracing, name: string, attributes: Attributes): TracedSpan {
+  const record = recordOf(res);
+  const span = tracing.startSpan(name, { kind: 'server', parent: record.incomingTrace, attributes: { 'pdn.request_id': record.requestId, ...attributes } });
+  record.span = span;
+  record.trace = span.trace;
+  if (!res.headersSent) res.set(TRACEPARENT_HEADER, formatTraceparent(span.trace));
+  return span;
 }
 
 function operationNameSent(req: Request): string | undefined {
@@ -86,10 +92,15 @@ export function operationLabel(name: string | undefined): string {
  * GraphQL runs (CSRF, bad token, body too large) are logged too. Never the query text, variables or
  * headers: they may hold personal data and credentials.
  */
-export function logOperations(logger: Logger): RequestHandler {
+export function logOperations(logger: Logger, tracing: Tracing = TRACING_OFF): RequestHandler {
   return (req, res, next) => {
+    // A CORS preflight is no operation: neither logged nor traced.
+    const span = req.method === 'OPTIONS' ? undefined : startRequestSpan(res, tracing, 'graphql.operation', { 'http.request.method': req.method, 'http.route': '/graphql' });
     res.once('close', () => {
-      if (req.method === 'OPTIONS' || String(res.getHeader('content-type') ?? '').startsWith('text/html')) return;
+      if (!span || String(res.getHeader('content-type') ?? '').startsWith('text/html')) {
+        span?.end();
+        return;
+      }
       const record = recordOf(res);
       const caller = record.caller;
       const operationName = record.operationName ?? operationNameSent(req);
@@ -98,6 +109,8 @@ export function logOperations(logger: Logger): RequestHandler {
       const labels = { operation: operationLabel(operationName), type: record.operationType ?? 'unknown', outcome };
       operationDuration.observe(labels, seconds);
       operationsTotal.inc(labels);
+      const errorCodes = record.errorCodes?.length ? [...new Set(record.errorCodes)] : undefined;
+      endOperationSpan(span, labels, operationName, res.statusCode, errorCodes);
       logger.info(
         {
           requestId: record.requestId,
@@ -108,7 +121,7 @@ export function logOperations(logger: Logger): RequestHandler {
           httpStatus: res.statusCode,
           durationMs: Math.round(seconds * 1e5) / 100,
           outcome,
-          errorCodes: record.errorCodes?.length ? [...new Set(record.errorCodes)] : undefined,
+          errorCodes,
           caller: caller?.kind,
           memberId: caller?.kind === 'member' ? caller.memberId : undefined,
           apiKeyId: caller?.kind === 'partner' ? caller.apiKeyId : undefined,
@@ -118,6 +131,28 @@ export function logOperations(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+/**
+ * Named like the operation's metric label (a bounded set), else by its type: `graphql.operation MemberWithEvents`,
+ * `graphql.operation mutation`. Failed operations (`error`) are marked so; partial ones carry their codes.
+ */
+function endOperationSpan(
+  span: TracedSpan,
+  labels: { operation: string; type: string; outcome: string },
+  operationName: string | undefined,
+  httpStatus: number,
+  errorCodes: string[] | undefined,
+): void {
+  span.updateName(`graphql.operation ${labels.operation === 'anonymous' ? labels.type : labels.operation}`);
+  span.setAttributes({
+    ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+    'graphql.operation.type': labels.type,
+    'pdn.outcome': labels.outcome,
+    'http.response.status_code': httpStatus,
+    ...(errorCodes ? { 'pdn.error_codes': errorCodes } : {}),
+  });
+  span.end(labels.outcome === 'error' ? { error: errorCodes?.join(', ') ?? `HTTP ${httpStatus}` } : {});
 }
 
 /** Fills the request's record with what only GraphQL knows: the operation and the errors sent back. */

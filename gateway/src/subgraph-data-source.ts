@@ -4,6 +4,8 @@ import { type DocumentNode, GraphQLError, Kind, parse } from 'graphql';
 import { ANONYMOUS, type Caller, REQUEST_ID_HEADER, signIdentity } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
 import { histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
+import { formatTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
+import { type TracedSpan, type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 import type { SubgraphEndpoint } from './supergraph.js';
 import { missingFieldPaths, serviceUnavailableErrors } from './unavailable-errors.js';
 import { CircuitBreaker, DEFAULT_SUBGRAPH_RESILIENCE, retryDelayMs, type SubgraphResilienceSettings } from './circuit-breaker.js';
@@ -102,6 +104,8 @@ export interface SubgraphDataSourceOptions {
   logger: Logger;
   /** Retries and circuit breaker (circuit-breaker.ts); the defaults when absent. */
   resilience?: SubgraphResilienceSettings;
+  /** One CLIENT span per fetch, under the operation's span (@pdn/logging/tracing); off when absent. */
+  tracing?: Tracing;
 }
 
 /**
@@ -115,8 +119,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly logger: Logger;
   private readonly retries: number;
   private readonly breaker: CircuitBreaker;
+  private readonly tracing: Tracing;
+  /** The span of the fetch being sent for a request (its attempts are sequential), for willSendRequest's header. */
+  private readonly fetchSpans = new WeakMap<object, TracedSpan>();
 
-  constructor({ endpoint, identitySigningKey, logger, resilience = DEFAULT_SUBGRAPH_RESILIENCE }: SubgraphDataSourceOptions) {
+  constructor({ endpoint, identitySigningKey, logger, resilience = DEFAULT_SUBGRAPH_RESILIENCE, tracing = TRACING_OFF }: SubgraphDataSourceOptions) {
     super({ url: endpoint.url });
     this.endpoint = endpoint;
     this.identitySigningKey = identitySigningKey;
@@ -129,6 +136,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       logger,
     });
     this.fetcher = fetcherWithDeadline(endpoint);
+    this.tracing = tracing;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -140,8 +148,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       headers.set(name, value);
     }
     headers.set(REQUEST_ID_HEADER, requestId);
-    const traceparent = (context as Partial<GatewayContext>).childTraceparent?.();
-    if (traceparent) headers.set('traceparent', traceparent);
+    // The subgraph's span becomes a child of this fetch's span.
+    const span = this.fetchSpans.get(request);
+    if (span) headers.set(TRACEPARENT_HEADER, formatTraceparent(span.trace));
   }
 
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
@@ -157,25 +166,36 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const document = documentOf('document' in options ? options.document : undefined, options.request.query);
     // Only queries are retried: a mutation whose connection broke may have been applied.
     const retries = isQuery(document) ? this.retries : 0;
+    // Schema loading and health checks belong to no operation: they are not traced.
+    const operationSpan = (options.context as Partial<GatewayContext>).operationSpan;
     for (let attempt = 0; ; attempt++) {
       if (!this.breaker.tryAcquire()) {
         observe('circuit-open');
         const name = this.endpoint.name;
         return this.unavailable(options, document, new SubgraphUnavailableError(name, 'circuit-open', `The ${name} service is unavailable.`));
       }
+      const span = operationSpan && this.startFetchSpan(operationSpan, attempt);
+      if (span) this.fetchSpans.set(options.request, span);
       try {
         const response = await super.process(options);
         this.breaker.succeeded();
-        observe(response.errors?.length ? 'errors' : 'ok');
+        const outcome = response.errors?.length ? 'errors' : 'ok';
+        observe(outcome);
+        span?.setAttributes({ 'pdn.outcome': outcome, 'http.response.status_code': 200 });
+        span?.end();
         return response;
       } catch (error) {
         if (!(error instanceof SubgraphUnavailableError)) {
           // The subgraph answered, if badly: it is up.
           this.breaker.succeeded();
           observe('failed');
+          span?.setAttributes({ 'pdn.outcome': 'failed', ...(error instanceof SubgraphHttpError ? { 'http.response.status_code': error.status } : {}) });
+          span?.end({ error: error instanceof Error ? error.message : String(error) });
           throw error;
         }
         this.breaker.failed();
+        span?.setAttributes({ 'pdn.outcome': 'unavailable', 'error.type': error.reason });
+        span?.end({ error: error.message });
         // A timeout is not retried: the client would wait twice as long.
         if (attempt < retries && error.reason !== 'timeout') {
           this.logger.debug(
@@ -195,6 +215,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     }
   }
 
+  /** A CLIENT span per attempt: a retried fetch shows as two spans, the second with its resend count. */
+  private startFetchSpan(parent: TracedSpan, attempt: number): TracedSpan {
+    return this.tracing.startSpan(`graphql.fetch ${this.endpoint.name}`, {
+      kind: 'client',
+      parent,
+      attributes: {
+        'pdn.subgraph': this.endpoint.name,
+        'http.request.method': 'POST',
+        'url.full': this.endpoint.url,
+        ...(attempt > 0 ? { 'http.request.resend_count': attempt } : {}),
+      },
+    });
+  }
+
   private unavailable(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
     document: DocumentNode | undefined,
@@ -202,11 +236,20 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   ): SubgraphResponse {
     // Schema loading and health checks are not client operations: no field paths to report.
     const paths = document && 'incomingRequestContext' in options ? missingFieldPaths(document, options.request.variables) : [];
-    // A mutation that timed out may still complete in the subgraph: say so, lest clients retry blindly.
+    // A mutation that timed out may still complete in the subgraph, one whose connection broke may have
+    // completed (a crash between commit and answer): say so, lest clients retry blindly.
     const message =
-      error.reason === 'timeout' && isMutation(document) ? `${error.message} The change may have been applied.` : error.message;
+      isMutation(document) && !neverSent(error) ? `${error.message} The change may have been applied.` : error.message;
     return { errors: serviceUnavailableErrors({ service: error.service, message }, paths) };
   }
+}
+
+/** Failures to connect at all: the request never left the gateway. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Whether the subgraph certainly never received the request: its breaker was open, or nobody listened. */
+function neverSent(error: SubgraphUnavailableError): boolean {
+  return error.reason === 'circuit-open' || (error.reason === 'unreachable' && NOT_CONNECTED.has(detailOf(error.cause) ?? ''));
 }
 
 /** `ECONNREFUSED`, `TimeoutError`…: undici hides the useful part one or two `cause`s down. */

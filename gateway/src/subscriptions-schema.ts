@@ -7,6 +7,8 @@ import { WebSocket } from 'ws';
 import { ErrorCode } from '@pdn/errors';
 import { type Caller, REQUEST_ID_HEADER, signIdentity } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
+import { formatTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
+import { type TracedSpan, type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 import type { SubgraphEndpoint } from './supergraph.js';
 
 /** The GraphQL context of one operation on a client's WebSocket connection. */
@@ -14,6 +16,8 @@ export interface SubscriptionContext {
   caller: Caller;
   requestId: string;
   connection: SubgraphConnections;
+  /** The subscription's SERVER span: the subgraph stream and every event's entity fetches carry its trace. */
+  span?: TracedSpan;
 }
 
 /** How often the gateway pings a subgraph over each of its WebSocket connections. */
@@ -125,16 +129,27 @@ function contextOf(request: ExecutionRequest | undefined): SubscriptionContext {
   return context as SubscriptionContext;
 }
 
-/** Node's fetch, with a deadline, reporting a subgraph that does not answer as SERVICE_UNAVAILABLE. */
-function fetchWithDeadline({ name, timeoutMs }: SubgraphEndpoint): typeof fetch {
-  return async (input, init) => {
+/**
+ * Node's fetch, with a deadline, reporting a subgraph that does not answer as SERVICE_UNAVAILABLE. Each
+ * fetch (an event's entities) is a CLIENT span under the subscription's, whose position `traceparent` carries.
+ */
+function fetchWithDeadline({ name, url, timeoutMs }: SubgraphEndpoint, tracing: Tracing) {
+  return async (input: string | URL | Request, init?: RequestInit, context?: unknown): Promise<Response> => {
+    const parent = (context as Partial<SubscriptionContext> | undefined)?.span;
+    const span = parent && tracing.startSpan(`graphql.fetch ${name}`, { kind: 'client', parent, attributes: { 'pdn.subgraph': name, 'http.request.method': 'POST', 'url.full': url } });
+    const headers = new Headers(init?.headers);
+    if (span) headers.set(TRACEPARENT_HEADER, formatTraceparent(span.trace));
     let response: Response;
     try {
-      response = await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      span?.setAttributes({ 'pdn.outcome': 'unavailable', 'error.type': timedOut ? 'timeout' : 'unreachable' });
+      span?.end({ error: timedOut ? 'timeout' : 'unreachable' });
       throw unavailable(name, timedOut ? `The ${name} service did not answer within ${timeoutMs} ms.` : undefined);
     }
+    span?.setAttributes({ 'http.response.status_code': response.status });
+    span?.end(response.ok ? {} : { error: `HTTP ${response.status}` });
     if (PROXY_SAYS_DOWN.has(response.status)) throw unavailable(name);
     return response;
   };
@@ -145,10 +160,10 @@ function fetchWithDeadline({ name, timeoutMs }: SubgraphEndpoint): typeof fetch 
  * subgraph, everything else (the entity fetches that complete each event) over HTTP, signed like the
  * HTTP gateway's requests (subgraph-data-source.ts), so subgraphs see one kind of caller either way.
  */
-function subgraphExecutor(endpoint: SubgraphEndpoint, identitySigningKey: string): Executor {
+function subgraphExecutor(endpoint: SubgraphEndpoint, identitySigningKey: string, tracing: Tracing): Executor {
   const http = buildHTTPExecutor({
     endpoint: endpoint.url,
-    fetch: fetchWithDeadline(endpoint) as never,
+    fetch: fetchWithDeadline(endpoint, tracing) as never,
     headers: (request) => {
       const { caller, requestId } = contextOf(request);
       return { ...signIdentity(caller, identitySigningKey), [REQUEST_ID_HEADER]: requestId };
@@ -157,14 +172,14 @@ function subgraphExecutor(endpoint: SubgraphEndpoint, identitySigningKey: string
   return (request: ExecutionRequest) => {
     const operation = request.operationType ?? getOperationASTFromRequest(request).operation;
     if (operation !== 'subscription') return http(request);
-    const { connection, requestId } = contextOf(request);
+    const { connection, requestId, span } = contextOf(request);
     const client = connection.clientFor(endpoint);
     const source = client.iterate<Record<string, unknown>>({
       query: print(request.document),
       variables: request.variables,
       operationName: request.operationName,
-      // The subgraph's context takes the request id from here, as from the HTTP header.
-      extensions: { [REQUEST_ID_HEADER]: requestId },
+      // The subgraph's context takes the request id (and logs the trace) from here, as from the HTTP headers.
+      extensions: { [REQUEST_ID_HEADER]: requestId, ...(span ? { [TRACEPARENT_HEADER]: formatTraceparent(span.trace) } : {}) },
     });
     return guardedStream(endpoint.name, source as AsyncIterableIterator<ExecutionResult>);
   };
@@ -174,6 +189,7 @@ export interface SubscriptionSchemaOptions {
   supergraphSdl: string;
   subgraphs: SubgraphEndpoint[];
   identitySigningKey: string;
+  tracing?: Tracing;
 }
 
 /**
@@ -182,7 +198,7 @@ export interface SubscriptionSchemaOptions {
  * subgraph's stream and every other field by batched `_entities` fetches to the subgraphs that own
  * them, so `alertRaised { raisedBy { displayName } }` is resolved per event.
  */
-export function buildSubscriptionSchema({ supergraphSdl, subgraphs, identitySigningKey }: SubscriptionSchemaOptions): GraphQLSchema {
+export function buildSubscriptionSchema({ supergraphSdl, subgraphs, identitySigningKey, tracing = TRACING_OFF }: SubscriptionSchemaOptions): GraphQLSchema {
   return getStitchedSchemaFromSupergraphSdl({
     supergraphSdl,
     batch: true,
@@ -190,7 +206,7 @@ export function buildSubscriptionSchema({ supergraphSdl, subgraphs, identitySign
       const endpoint =
         subgraphs.find((s) => s.name.toLowerCase() === config.name.toLowerCase()) ??
         ({ name: config.name.toLowerCase(), url: config.endpoint, timeoutMs: 5000 } satisfies SubgraphEndpoint);
-      config.executor = subgraphExecutor(endpoint, identitySigningKey);
+      config.executor = subgraphExecutor(endpoint, identitySigningKey, tracing);
     },
   });
 }

@@ -16,6 +16,8 @@ import { ErrorCode, formatGraphQLError } from '@pdn/errors';
 import type { Caller } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
 import { gauge } from '@pdn/logging/metrics';
+import { parseTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
+import { type TracedSpan, type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 import { watchApiKey } from './api-keys.js';
 import type { Authenticate } from './authenticate.js';
 import { admit, clientAddress, type RateLimiter, type RateLimitSubject, rateLimitedError } from './rate-limits/index.js';
@@ -50,6 +52,8 @@ export interface SubscriptionDependencies {
   exposeInternals?: boolean;
   /** Ping interval towards clients; a client that does not answer one within it is cut. */
   keepAliveMs?: number;
+  /** Each subscription is a SERVER span (off when absent). */
+  tracing?: Tracing;
 }
 
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -83,6 +87,8 @@ type ConnectionExtra = {
   stopWatchingSession?: () => void;
   /** Ids of this connection's running subscriptions, for the per-connection limit. */
   active?: Set<string>;
+  /** The span of each running subscription, ended when it completes. */
+  spans?: Map<string, TracedSpan>;
 };
 
 type WsContext = Context<Record<string, unknown> | undefined, ConnectionExtra>;
@@ -96,6 +102,14 @@ function closeCodeFor(error: unknown): number {
   if (code === ErrorCode.RATE_LIMITED) return CloseCodes.RATE_LIMITED;
   if (code === ErrorCode.BAD_USER_INPUT) return CloseCodes.BAD_REQUEST;
   return CloseCodes.UNAUTHENTICATED;
+}
+
+/** Ends a subscription's span, once. */
+function endSpan(ctx: WsContext, id: string, outcome: { error?: string } = {}): void {
+  const span = ctx.extra.spans?.get(id);
+  if (!span) return;
+  ctx.extra.spans!.delete(id);
+  span.end(outcome);
 }
 
 /** A WebSocket close reason is at most 123 bytes. */
@@ -140,6 +154,7 @@ gauge({
 
 export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionDependencies): SubscriptionServer {
   const { logger, identitySigningKey } = deps;
+  const tracing = deps.tracing ?? TRACING_OFF;
   const maxSubscriptions = deps.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
   const log = logger.child({ component: 'subscriptions' });
   const schema = buildSubscriptionSchema(deps);
@@ -246,19 +261,34 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
       context: (ctx: WsContext, id: string, payload: SubscribePayload): SubscriptionContext => {
         const requestId = randomUUID();
         const connection = ctx.extra.connection!;
-        log.info({ requestId, operationName: payload.operationName, caller: describeCaller(connection.caller), id }, 'subscription');
-        return { caller: connection.caller, requestId, connection };
+        // Each subscription is a trace of its own, or a child of the upgrade request's `traceparent` when a client sent one.
+        const operationName = payload.operationName ?? undefined;
+        const span = tracing.startSpan(`graphql.subscription ${operationName && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'anonymous'}`, {
+          kind: 'server',
+          parent: parseTraceparent(ctx.extra.request.headers[TRACEPARENT_HEADER]),
+          attributes: { 'graphql.operation.type': 'subscription', ...(operationName ? { 'graphql.operation.name': operationName.slice(0, 100) } : {}), 'pdn.request_id': requestId },
+        });
+        // graphql-ws may reuse an id once its operation has completed: the previous span ends then.
+        (ctx.extra.spans ??= new Map()).get(id)?.end();
+        ctx.extra.spans.set(id, span);
+        const { traceId, spanId } = span.trace;
+        log.info({ requestId, traceId, spanId, operationName, caller: describeCaller(connection.caller), id }, 'subscription');
+        return { caller: connection.caller, requestId, connection, span };
       },
       onNext: (_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: unknown, result: ExecutionResult | FormattedExecutionResult) =>
         result.errors?.length ? { ...result, errors: result.errors.map(format) } : undefined,
       onError: (ctx: WsContext, id: string, _payload: SubscribePayload, errors: readonly GraphQLError[]) => {
         ctx.extra.active?.delete(id);
-        return errors.map(format);
+        const formatted = errors.map(format);
+        endSpan(ctx, id, { error: formatted.map((error) => String(error.extensions?.['code'] ?? 'UNKNOWN')).join(', ') });
+        return formatted;
       },
       onComplete: (ctx: WsContext, id: string) => {
         ctx.extra.active?.delete(id);
+        endSpan(ctx, id);
       },
       onClose: (ctx: WsContext) => {
+        for (const id of [...(ctx.extra.spans?.keys() ?? [])]) endSpan(ctx, id);
         ctx.extra.stopWatchingApiKey?.();
         ctx.extra.stopWatchingSession?.();
         if (ctx.extra.active) live.actives.delete(ctx.extra.active);
@@ -270,13 +300,28 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
     deps.keepAliveMs,
   );
 
+  // graphql-ws prints a stack trace to stderr for any error of the WebSocket server or of a socket,
+  // although ws has already closed the socket (1007 invalid UTF-8, 1009 too large, 1002 bad frame): a
+  // client's mistake is one warning line in the logs instead.
+  wss.removeAllListeners('error');
+  wss.on('error', (error: Error) => log.error({ err: error }, 'WebSocket server error'));
+  const onSocketError = (ws: WebSocket) => (error: Error & { code?: string }) => {
+    log.warn({ code: error.code, reason: error.message }, 'WebSocket closed on a client error');
+    if (ws.readyState === ws.OPEN) ws.close(1011, 'Internal server error');
+  };
+
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(request.url ?? '/', 'http://gateway').pathname;
     if (path !== GRAPHQL_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wss.emit('connection', ws, request);
+      // graphql-ws has just added its own 'error' listener (console.error): replaced by the logger's.
+      ws.removeAllListeners('error');
+      ws.on('error', onSocketError(ws));
+    });
   };
   httpServer.on('upgrade', onUpgrade);
 

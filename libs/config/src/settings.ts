@@ -59,11 +59,36 @@ export type NodeEnv = z.infer<typeof NodeEnv>;
 
 export const DEVELOPMENT_IDENTITY_KEY = 'pdn-development-identity-signing-key-not-for-production';
 
+const otlpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL (OTLP over HTTP, e.g. http://collector:4318)' }).optional();
+const otlpProtocol = z
+  .enum(['http/json', 'http/protobuf'], { error: 'only OTLP over HTTP is supported (http/json; grpc is not): use the collector\'s port 4318' })
+  .optional();
+
+/**
+ * OpenTelemetry tracing (@pdn/logging/tracing), off unless an OTLP endpoint is set. The standard
+ * variables; spans are sent as OTLP/HTTP JSON, which every collector's HTTP receiver accepts.
+ */
+export const tracingSettings = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_SERVICE_NAME: z.string().max(200).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number({ error: 'must be a ratio from 0 to 1' }).min(0, 'must be a ratio from 0 to 1').max(1, 'must be a ratio from 0 to 1').optional(),
+  /** Milliseconds a finished span may wait in the batch before it is sent (default 5000). */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(600_000).optional(),
+  OTEL_SDK_DISABLED: booleanFlag(false),
+};
+
 /** Settings every process of the system shares. */
 export const sharedSettings = {
   NODE_ENV: NodeEnv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IDENTITY_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ...tracingSettings,
 };
 
 /**

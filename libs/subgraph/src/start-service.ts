@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { identitySigningKey, type NodeEnv } from '@pdn/config';
 import { databaseUrlFor, openDatabase, type Database } from '@pdn/database';
 import { createLogger, type Logger } from '@pdn/logging';
+import { startTracing, type TracingSettings } from '@pdn/logging/tracing';
 import { startSubgraph, type RunningSubgraph } from './start-subgraph.js';
 
 /** What a subgraph's outside world provides to its features, available everywhere in its module tree. */
@@ -16,7 +17,7 @@ export function globalProviders(providers: Provider[]): DynamicModule {
   };
 }
 
-export interface ServiceSettings {
+export interface ServiceSettings extends TracingSettings {
   NODE_ENV: NodeEnv;
   LOG_LEVEL: string;
   IDENTITY_SIGNING_KEY?: string;
@@ -56,6 +57,8 @@ export async function startService<TSchema extends Record<string, unknown>>(opti
       schema: options.schema,
       log: (msg, extra) => logger.info(extra ?? {}, msg),
     }));
+  // Spans are exported only when an OTLP endpoint is set; the last ones are sent by close().
+  const tracing = await startTracing(`pdn-${name}`, settings, { logger });
   try {
     await options.beforeListen?.(database, logger);
     const running = await startSubgraph(options.createModule(database, logger), {
@@ -65,16 +68,19 @@ export async function startService<TSchema extends Record<string, unknown>>(opti
       identitySigningKey: identitySigningKey(settings),
       logger,
       readiness: () => database.ping(),
+      tracing,
     });
     return {
       ...running,
       close: async () => {
         await running.close();
         if (ownsDatabase) await database.close();
+        await tracing.shutdown();
       },
     };
   } catch (error) {
     if (ownsDatabase) await database.close();
+    await tracing.shutdown();
     throw error;
   }
 }

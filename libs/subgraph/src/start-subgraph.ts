@@ -9,6 +9,7 @@ import { requireSignedIdentity } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
 import { histogram, LATENCY_BUCKETS, metricsHandler, secondsSince } from '@pdn/logging/metrics';
 import { parseTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
+import { type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 
 export interface SubgraphStartOptions {
   name: string;
@@ -18,6 +19,8 @@ export interface SubgraphStartOptions {
   logger: Logger;
   /** Throws when the subgraph cannot serve (its database unreachable): drives GET /readyz. */
   readiness: () => Promise<void>;
+  /** A SERVER span per request (but probes and scrapes), continuing the caller's `traceparent`; off when absent. */
+  tracing?: Tracing;
 }
 
 export interface RunningSubgraph {
@@ -47,7 +50,7 @@ export class PinoNestLogger implements LoggerService {
   }
 }
 
-function requestLogging(logger: Logger) {
+function requestLogging(logger: Logger, tracing: Tracing) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
@@ -58,16 +61,36 @@ function requestLogging(logger: Logger) {
     // the answer is done, because handlers may scrub it on purpose (the private iCalendar feed replaces
     // its secret with {token}), and a router mounted at /graphql leaves its mount point in baseUrl.
     const route = routeLabel(req.path);
+    // Traced, the request is a span of the caller's trace (or of a new one): its trace id is the one logged.
+    const span = tracing.enabled && !UNTRACED_ROUTES.has(req.path) ? tracing.startSpan(spanName(req.method, req.path), { kind: 'server', parent: trace }) : undefined;
+    const traceId = span?.trace.traceId ?? trace?.traceId;
     res.on('finish', () => {
       requestDuration.observe({ route, status: String(res.statusCode) }, secondsSince(started));
       const path = `${req.baseUrl}${req.path}`.replace(/(.)\/$/, '$1');
       logger.info(
-        { requestId, traceId: trace?.traceId, spanId: trace?.spanId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        { requestId, traceId, spanId: trace?.spanId, method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'request',
       );
     });
+    if (span) {
+      res.on('close', () => {
+        const path = `${req.baseUrl}${req.path}`.replace(/(.)\/$/, '$1');
+        span.setAttributes({ 'pdn.request_id': requestId, 'http.request.method': req.method, 'url.path': path, 'http.response.status_code': res.statusCode });
+        span.end(res.statusCode >= 500 ? { error: `HTTP ${res.statusCode}` } : res.writableFinished ? {} : { error: 'aborted' });
+      });
+    }
     next();
   };
+}
+
+/** Probes and scrapes: many, and nothing to follow. */
+const UNTRACED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** A span name from a fixed set: paths may hold secrets (the private iCalendar feed's token) or ids. */
+function spanName(method: string, path: string): string {
+  if (path === '/graphql' || path === '/events') return `${method} ${path}`;
+  if (path.startsWith('/ics/')) return `${method} /ics`;
+  return `${method} ${path.startsWith('/internal/') ? '/internal' : 'other'}`;
 }
 
 const requestDuration = histogram({
@@ -94,7 +117,7 @@ export async function startSubgraph(appModule: Type<unknown> | DynamicModule, op
   const app = await NestFactory.create(appModule, { logger: new PinoNestLogger(options.logger), abortOnError: false });
   const http = app.getHttpAdapter().getInstance() as import('express').Express;
   http.disable('x-powered-by');
-  app.use(requestLogging(options.logger));
+  app.use(requestLogging(options.logger, options.tracing ?? TRACING_OFF));
   http.get('/healthz', (_req: Request, res: Response) => {
     res.json({ status: 'ok', service: options.name });
   });

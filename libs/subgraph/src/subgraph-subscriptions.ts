@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { ANONYMOUS, type Caller, IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, REQUEST_ID_HEADER, verifyIdentity } from '@pdn/identity';
 import type { SubgraphContext } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
+import { parseTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
 
 export interface SubgraphSubscriptionOptions {
   /** The key shared with the gateway: a connection_init without an identity signed with it is refused. */
@@ -71,6 +72,17 @@ export function subgraphWsOptions(
       return result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e as GraphQLError)) } : undefined;
     },
     onError: (_ctx: WsContext, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => errors.map(formatError),
+    // One line per subscription, as per HTTP request: the gateway's request id and trace come in the extensions.
+    onSubscribe: (ctx: WsContext, id: string, payload: { operationName?: string | null; extensions?: Record<string, unknown> | null }) => {
+      const extensions = payload.extensions ?? undefined;
+      const requestId = extensions?.[REQUEST_ID_HEADER] ?? ctx.connectionParams?.[REQUEST_ID_HEADER];
+      const trace = parseTraceparent(typeof extensions?.[TRACEPARENT_HEADER] === 'string' ? extensions[TRACEPARENT_HEADER] : undefined);
+      logger.info(
+        { requestId: requestIdFrom(typeof requestId === 'string' ? requestId : undefined), traceId: trace?.traceId, spanId: trace?.spanId, operationName: payload.operationName ?? undefined, id },
+        'subscription',
+      );
+      return undefined;
+    },
     onConnect: (ctx: WsContext): boolean => {
       const params = ctx.connectionParams ?? {};
       const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : undefined);
