@@ -249,6 +249,20 @@ describe('gateway retries and circuit breaker against a failing subgraph', () =>
     expect(await post(MIXED)).toEqual(mixedAnswered);
   });
 
+  it('should warn that a mutation whose connection broke may have been applied, and not retry it', async () => {
+    // The subgraph may have committed before its connection went (a crash between commit and answer).
+    proxy.script = ['reset'];
+    const body = await post('mutation { register(eventId: "e1") }');
+    expect(body.errors).toEqual([
+      {
+        message: 'The calendar service is unavailable. The change may have been applied.',
+        path: ['register'],
+        extensions: { code: 'SERVICE_UNAVAILABLE', service: 'calendar' },
+      },
+    ]);
+    expect(proxy.hits).toBe(1);
+  });
+
   it('should not retry a query that timed out', async () => {
     proxy.script = ['stall'];
     const body = await post(MIXED);

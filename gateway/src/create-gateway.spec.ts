@@ -232,6 +232,15 @@ describe('gateway over HTTP', () => {
     });
   });
 
+  it('should not warn about a mutation the subgraph never received (connection refused)', async () => {
+    await calendar.stop();
+    const { body } = await post('mutation { register(eventId: "e1") }');
+    expect(body).toEqual({
+      data: { register: null },
+      errors: [{ message: 'The calendar service is unavailable.', path: ['register'], extensions: { code: 'SERVICE_UNAVAILABLE', service: 'calendar' } }],
+    });
+  });
+
   it('should hide the message and stack of an internal subgraph error', async () => {
     const { body } = await post('{ member(id: "m-1") { displayName brokenField } }');
     expect(body.data).toEqual({ member: { displayName: 'Member m-1', brokenField: null } });

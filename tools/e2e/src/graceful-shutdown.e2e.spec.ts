@@ -1,18 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebSocket } from 'ws';
-import { freePort } from './subgraph-process.js';
+import { GatewayProcess } from './gateway-process.js';
 import { startSystem, type RunningSystem } from './system.js';
 
 // SIGTERM as an orchestrator sends it: the gateway and a subgraph, each a built process of its own,
 // stop accepting, answer every request they had accepted, and exit with 0.
 
-const workspaceRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const EVENTS = 'query ShutdownEvents { events(first: 5) { totalCount } }';
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
@@ -101,68 +97,6 @@ class HoldingProxy {
     this.release();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** The gateway as production runs it: `gateway/dist/main.js` in a process of its own. */
-class GatewayProcess {
-  private output: string[] = [];
-  readonly exited: Promise<number | null>;
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
-  ) {
-    this.exited = new Promise((resolve) => child.once('close', (code: number | null) => resolve(code)));
-    for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/graphql`;
-  }
-
-  static async start(subgraphs: { members: string; calendar: string; feed: string }): Promise<GatewayProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [path.join(workspaceRoot, 'gateway', 'dist', 'main.js')], {
-      cwd: workspaceRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        GATEWAY_PORT: String(port),
-        MEMBERS_URL: subgraphs.members,
-        CALENDAR_URL: subgraphs.calendar,
-        FEED_URL: subgraphs.feed,
-        SUBGRAPH_TIMEOUT_MS: '10000',
-        MEMBERS_TIMEOUT_MS: '3000',
-        DOMAIN_EVENTS_MAX_BACKOFF_MS: '1000',
-      },
-    });
-    const gateway = new GatewayProcess(child, port);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}:\n${gateway.logs}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return gateway;
-      } catch {
-        // not listening yet
-      }
-      await sleep(100);
-    }
-    throw new Error(`the gateway was not ready within 60 s:\n${gateway.logs}`);
-  }
-
-  terminate(): void {
-    this.child.kill('SIGTERM');
-  }
-
-  get logs(): string {
-    return this.output.join('');
-  }
-
-  async dispose(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    await this.exited;
   }
 }
 
