@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { pino } from 'pino';
-import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, loggerInto, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { CircuitBreaker, retryDelayMs } from './circuit-breaker.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
@@ -14,15 +12,7 @@ const BREAKER_OPEN_MS = 400;
 const CALENDAR_TIMEOUT_MS = 300;
 
 const logLines: Record<string, unknown>[] = [];
-function logCollector() {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return pino({ level: 'info' }, stream);
-}
+const logCollector = () => loggerInto(logLines);
 const messagesLogged = () => logLines.map((line) => line.msg);
 
 describe('CircuitBreaker', () => {

@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { exportJWK, exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
-import { pino } from 'pino';
 import { type Caller, IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, verifyIdentity } from '@pdn/identity';
-import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, loggerInto, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
@@ -24,15 +22,7 @@ let gateway: RunningGateway;
 let tokenKey: CryptoKey;
 const logLines: Record<string, unknown>[] = [];
 
-function logCollector() {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return pino({ level: 'info' }, stream);
-}
+const logCollector = () => loggerInto(logLines);
 
 function gatewayEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
 import { exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
@@ -7,7 +6,7 @@ import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { HttpEventSource, MEMBER_ACCESS_CHANGED, MEMBER_ERASED, SESSION_ENDED, type EventSource } from '@pdn/domain-events/client';
 import { eventually, startScriptedEventLog, type ScriptedEventLog } from '@pdn/domain-events/testing';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, loggerInto, startTestSubgraphs, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 import { ACCESS_CHANGED_MESSAGE, SESSION_ENDED_MESSAGE, SessionRevocations, type TokenClaims } from './session-revocations.js';
@@ -17,15 +16,7 @@ const MINUTE = 60_000;
 const TTL_MS = 15 * MINUTE;
 
 /** Log lines, to find the follower's warnings in. */
-function logCollector(lines: Record<string, unknown>[]) {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return pino({ level: 'debug' }, stream);
-}
+const logCollector = (lines: Record<string, unknown>[]) => loggerInto(lines, 'debug');
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { pino } from 'pino';
 import { parseTraceparent } from '@pdn/logging/trace-context';
-import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, loggerInto, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
@@ -17,15 +15,7 @@ let calendar: TestSubgraph;
 let gateway: RunningGateway;
 const logLines: Record<string, unknown>[] = [];
 
-function logCollector() {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return pino({ level: 'info' }, stream);
-}
+const logCollector = () => loggerInto(logLines);
 
 beforeAll(async () => {
   ({ members, calendar } = await startTestSubgraphs(SIGNING_KEY));

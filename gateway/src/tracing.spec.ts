@@ -1,13 +1,11 @@
 // OpenTelemetry spans of the gateway, sent to a real OTLP/HTTP receiver: one SERVER span per operation,
 // one CLIENT span per subgraph fetch whose position is the fetch's `traceparent`. And the graphql-ws
 // server's errors (a client's invalid frame) go to the logger, not to stderr.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { OtlpReceiver } from '@pdn/logging/otlp-receiver';
 import { parseTraceparent } from '@pdn/logging/trace-context';
-import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, loggerInto, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 
@@ -23,15 +21,7 @@ let calendar: TestSubgraph;
 let receiver: OtlpReceiver;
 const logLines: Record<string, unknown>[] = [];
 
-function logCollector() {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return pino({ level: 'info' }, stream);
-}
+const logCollector = () => loggerInto(logLines);
 
 async function startGateway(env: Record<string, string>): Promise<RunningGateway> {
   const config = loadGatewayConfig({ ...testGatewayEnv(SIGNING_KEY, members, calendar), ...env });

@@ -1,6 +1,7 @@
 // Two small but real subgraphs (Apollo Server + buildSubgraphSchema over HTTP) for the gateway's tests:
 // `members` owns Query.me and the Member entity, `calendar` adds fields to Member and owns Query.events.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
@@ -8,6 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { pino, type Logger } from 'pino';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
 import { ErrorCode } from '@pdn/errors';
@@ -213,4 +215,15 @@ export function testGatewayEnv(signingKey: string, members: { url: string }, cal
     MEMBERS_URL: members.url,
     CALENDAR_URL: calendar.url,
   };
+}
+
+/** A pino logger whose JSON lines are pushed to `lines`, for specs that check what the gateway logs. */
+export function loggerInto(lines: Record<string, unknown>[], level: 'info' | 'debug' = 'info'): Logger {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return pino({ level }, stream);
 }

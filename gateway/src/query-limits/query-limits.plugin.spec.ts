@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
-import { pino } from 'pino';
-import { composeTestSupergraph, startTestSubgraphs, type TestSubgraph } from '../../test/test-subgraphs.js';
+import { composeTestSupergraph, loggerInto, startTestSubgraphs, type TestSubgraph } from '../../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from '../create-gateway.js';
 import { loadGatewayConfig } from '../gateway.config.js';
 
@@ -29,15 +27,7 @@ let production: RunningGateway;
 let tokenKey: CryptoKey;
 const logLines: Record<string, unknown>[] = [];
 
-function logCollector() {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return pino({ level: 'info' }, stream);
-}
+const logCollector = () => loggerInto(logLines);
 
 const memberToken = () =>
   new SignJWT({ role: 'PROMENEUR', status: 'ACTIVE', departments: ['32'] })
