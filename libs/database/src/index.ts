@@ -4,3 +4,4 @@ export * from './open-database.js';
 export * from './search-text.js';
 export * from './test-database.js';
 export * from './keyset.js';
+export { countStatementsAsRequest, type StatementOrigin } from './statement-counter.js';

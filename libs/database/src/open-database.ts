@@ -13,6 +13,7 @@ import { gauge } from '@pdn/logging/metrics';
 import { assertServiceName, databaseConnectionFor } from './database-url.js';
 import { databaseTimeoutsFor, type DatabaseTimeouts } from './database-timeouts.js';
 import { ResilientPool } from './resilient-pool.js';
+import { countingQueryLogger } from './statement-counter.js';
 
 /** The drizzle database a service's repositories receive, whichever engine runs underneath. */
 export type Db<TSchema extends Record<string, unknown> = Record<string, unknown>> = PgDatabase<
@@ -56,10 +57,10 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown> = R
   timeouts?: Partial<DatabaseTimeouts>;
   log?: DatabaseLog;
   /**
-   * Called with every SQL statement the service's queries send (not migrations): tests count
-   * statements with it to catch N+1 patterns.
+   * Called with every SQL statement the service's queries send (not migrations), and its parameters:
+   * tests count statements with it to catch N+1 patterns, and EXPLAIN them to check their plans.
    */
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, params: unknown[]) => void;
 }
 
 export interface Database<TSchema extends Record<string, unknown> = Record<string, unknown>> {
@@ -118,7 +119,7 @@ async function openPglite<TSchema extends Record<string, unknown>>(
   });
   try {
     await client.waitReady;
-    const db = drizzlePglite(client, { schema: options.schema, logger: queryLogger(options.onQuery) });
+    const db = drizzlePglite(client, { schema: options.schema, logger: countingQueryLogger(options.service, options.onQuery) });
     const query: RawQuery = async (text, params) => (await client.query<Record<string, unknown>>(text, params)).rows;
     const applied = await countingApplied(query, DEFAULT_MIGRATIONS_SCHEMA, () =>
       migratePglite(db, { migrationsFolder: options.migrationsFolder }),
@@ -192,7 +193,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     log('idle database connection lost', { service, target, error: error.message });
   });
 
-  const db = drizzleNodePg(pool, { schema: options.schema, logger: queryLogger(options.onQuery) });
+  const db = drizzleNodePg(pool, { schema: options.schema, logger: countingQueryLogger(options.service, options.onQuery) });
   log('database ready', {
     service,
     kind: 'postgres',
@@ -336,8 +337,4 @@ function describeTarget(url: string): string {
   } catch {
     return 'postgres';
   }
-}
-
-function queryLogger(onQuery: ((sql: string) => void) | undefined) {
-  return onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
 }

@@ -18,7 +18,7 @@ export interface TestDatabaseOptions<TSchema extends Record<string, unknown> = R
   /** Server to create the database on; default `process.env.TEST_DATABASE_URL`; undefined → PGlite. */
   serverUrl?: string;
   log?: DatabaseLog;
-  onQuery?: (sql: string) => void;
+  onQuery?: (sql: string, params: unknown[]) => void;
 }
 
 export interface TestDatabase<TSchema extends Record<string, unknown> = Record<string, unknown>> {

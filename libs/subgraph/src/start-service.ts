@@ -56,6 +56,9 @@ export async function startService<TSchema extends Record<string, unknown>>(opti
       migrationsFolder: options.migrationsFolder,
       schema: options.schema,
       log: (msg, extra) => logger.info(extra ?? {}, msg),
+      // Every statement with its parameters at LOG_LEVEL=trace, outside production only: the values
+      // hold personal data. The query-plan test EXPLAINs the statements it reads there.
+      onQuery: settings.NODE_ENV !== 'production' && logger.isLevelEnabled('trace') ? (sql, params) => logger.trace({ sql, params }, 'sql statement') : undefined,
     }));
   // Spans are exported only when an OTLP endpoint is set; the last ones are sent by close().
   const tracing = await startTracing(`pdn-${name}`, settings, { logger });

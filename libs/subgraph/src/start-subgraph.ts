@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import type { NextFunction, Request, Response } from 'express';
 import { graphql } from 'graphql';
+import { countStatementsAsRequest } from '@pdn/database';
 import { REQUEST_ID_HEADER } from '@pdn/identity';
 import { requireSignedIdentity } from '@pdn/identity/nest';
 import { requestIdFrom, type Logger } from '@pdn/logging';
@@ -134,6 +135,9 @@ export async function startSubgraph(appModule: Type<unknown> | DynamicModule, op
   http.get('/metrics', metricsHandler());
   const inFlight = inFlightRequests();
   app.use('/graphql', inFlight.track);
+  // Statements sent while answering count as `request` in pdn_db_statements_total, apart from the
+  // background work (event consumers, event log) running at the same time.
+  app.use('/graphql', (_req: Request, _res: Response, next: NextFunction) => countStatementsAsRequest(next));
   app.use('/graphql', requireSignedIdentity(options.identitySigningKey));
   await app.listen(options.port, options.host);
   const address = app.getHttpServer().address() as { port: number };

@@ -39,6 +39,8 @@ export const events = pgTable(
     index('events_department_starts_idx').on(t.department, t.startsAt, t.id),
     index('events_starts_idx').on(t.startsAt, t.id),
     index('events_status_idx').on(t.status),
+    // The events a coordinator organizes: their personal data, their erasure.
+    index('events_organizer_idx').on(t.organizerId, t.startsAt, t.id),
     index('events_themes_idx').using('gin', t.themes),
     check('events_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
     check('events_capacity_positive', sql`${t.capacity} is null or ${t.capacity} > 0`),
@@ -68,6 +70,8 @@ export const registrations = pgTable(
     uniqueIndex('registrations_event_member_key').on(t.eventId, t.memberId),
     index('registrations_event_status_idx').on(t.eventId, t.status, t.waitlistPosition),
     index('registrations_member_idx').on(t.memberId, t.status),
+    // The decisions of a coordinator who erases their account; most registrations have none.
+    index('registrations_decided_by_idx').on(t.decidedBy).where(sql`${t.decidedBy} is not null`),
   ],
 );
 

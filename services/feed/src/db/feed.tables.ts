@@ -57,7 +57,11 @@ export const comments = pgTable(
     body: text('body').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('comments_post_idx').on(t.postId, t.createdAt, t.id)],
+  (t) => [
+    index('comments_post_idx').on(t.postId, t.createdAt, t.id),
+    // A member's comments: their personal data, their erasure.
+    index('comments_author_idx').on(t.authorId, t.createdAt, t.id),
+  ],
 );
 
 export const reactions = pgTable(
@@ -121,7 +125,13 @@ export const alerts = pgTable(
     /** Bumped on every change, so replays and live updates can be ordered. */
     version: integer('version').notNull().default(1),
   },
-  (t) => [index('alerts_raised_idx').on(t.raisedAt, t.id), index('alerts_departments_idx').using('gin', t.departments)],
+  (t) => [
+    index('alerts_raised_idx').on(t.raisedAt, t.id),
+    index('alerts_departments_idx').using('gin', t.departments),
+    // The alerts a coordinator raised or resolved: their personal data, their erasure.
+    index('alerts_raised_by_idx').on(t.raisedBy, t.raisedAt, t.id),
+    index('alerts_resolved_by_idx').on(t.resolvedBy, t.resolvedAt, t.id).where(sql`${t.resolvedBy} is not null`),
+  ],
 );
 
 export const alertAcknowledgements = pgTable(

@@ -47,6 +47,9 @@ export const structures = pgTable(
   },
   (t) => [
     index('structures_department_idx').on(t.department, t.searchText, t.id),
+    // The national list (no filter) and the kinds filter, in the list's order (search_text, id).
+    index('structures_sort_idx').on(t.searchText, t.id),
+    index('structures_kind_idx').on(t.kind, t.searchText, t.id),
     index('structures_search_idx').using('gin', sql`to_tsvector('simple', ${t.searchText})`),
   ],
 );

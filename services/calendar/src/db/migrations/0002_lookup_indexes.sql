@@ -1,0 +1,2 @@
+CREATE INDEX "events_organizer_idx" ON "events" USING btree ("organizer_id","starts_at","id");--> statement-breakpoint
+CREATE INDEX "registrations_decided_by_idx" ON "registrations" USING btree ("decided_by") WHERE "registrations"."decided_by" is not null;
