@@ -1,0 +1,117 @@
+// `npm run bench [-- options]`: runs the benchmark scenarios and writes report.md, report.json and
+// chart.svg under tools/bench/results/<timestamp>/. `--quick` is the CI smoke run (short, no thresholds:
+// it fails only when a gateway answers wrongly or does not start).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareGateways } from './gateways/compare-gateways.js';
+import { GATEWAY_IDS, type GatewayId, GATEWAYS_UNDER_TEST, REPO_ROOT } from './gateways/gateways-under-test.js';
+import { type BenchReport, gatewayRatios, type ProfiledGateway } from './report/bench-report.js';
+import { readCpuProfile } from './report/cpu-profile.js';
+import { machineInfo, packageVersions } from './report/machine.js';
+import { writeReport } from './report/write-report.js';
+
+const USAGE = `npm run bench -- [options]
+  --quick               short smoke run (under 2 minutes), figures not comparable
+  --gateways a,b        among ${GATEWAY_IDS.join(', ')} (default: all)
+  --connections N       concurrent connections (default 50; quick 10)
+  --warmup S            seconds of warm-up per gateway, not counted (default 10; quick 2)
+  --duration S          seconds per measured run (default 20; quick 4)
+  --runs N              measured runs per gateway, the median is reported (default 3; quick 1)
+  --timeout S           a request not answered in S seconds is a bad answer (default 10)
+  --cpu-prof [a,b]      run these gateways with node --cpu-prof (default: pdn-gateway)
+  --out DIR             where to write the report (default tools/bench/results/<timestamp>)`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    gateways: { type: 'string' },
+    connections: { type: 'string' },
+    warmup: { type: 'string' },
+    duration: { type: 'string' },
+    runs: { type: 'string' },
+    timeout: { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+  allowPositionals: false,
+  // `--cpu-prof` alone profiles our gateway.
+  args: process.argv.slice(2).flatMap((arg, i, all) => (arg === '--cpu-prof' && (all[i + 1] === undefined || all[i + 1]?.startsWith('--')) ? ['--cpu-prof', 'pdn-gateway'] : [arg])),
+});
+
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+function number(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) {
+    console.error(`--${name} must be a number ≥ ${min}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+function gatewayList(name: string, text: string | undefined, fallback: readonly GatewayId[]): GatewayId[] {
+  if (text === undefined) return [...fallback];
+  const ids = text.split(',').map((id) => id.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !(GATEWAY_IDS as readonly string[]).includes(id));
+  if (unknown.length > 0) {
+    console.error(`--${name}: unknown gateway(s) ${unknown.join(', ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return ids as GatewayId[];
+}
+
+const quick = values.quick ?? false;
+const startedAt = new Date();
+const outDir = values.out ?? join(REPO_ROOT, 'tools/bench/results', startedAt.toISOString().replace(/[:.]/g, '-'));
+const gateways = gatewayList('gateways', values.gateways, GATEWAY_IDS);
+const cpuProfile = values['cpu-prof'] === undefined ? undefined : gatewayList('cpu-prof', values['cpu-prof'], []);
+const settings = {
+  gateways,
+  connections: number('connections', values.connections, quick ? 10 : 50, 1),
+  warmupSeconds: number('warmup', values.warmup, quick ? 2 : 10, 0),
+  durationSeconds: number('duration', values.duration, quick ? 4 : 20, 1),
+  runs: number('runs', values.runs, quick ? 1 : 3, 1),
+  timeoutSeconds: number('timeout', values.timeout, 10, 1),
+};
+
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+log(`results in ${outDir}`);
+
+const comparison = await compareGateways({ ...settings, ...(cpuProfile ? { cpuProfile } : {}), workDir: outDir, progress: log });
+
+/** The profiles node wrote when the profiled gateways exited. */
+function cpuProfiles(): ProfiledGateway[] {
+  return comparison.gateways.flatMap((outcome) => {
+    const path = outcome.profileDir && join(outcome.profileDir, `${outcome.id}.cpuprofile`);
+    return path && existsSync(path) ? [{ id: outcome.id, path, summary: readCpuProfile(path, outcome.measuredWindow) }] : [];
+  });
+}
+
+const report: BenchReport = {
+  startedAt: startedAt.toISOString(),
+  command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+  quick,
+  machine: machineInfo(REPO_ROOT),
+  versions: packageVersions(REPO_ROOT, [
+    'graphql',
+    '@apollo/subgraph',
+    '@apollo/composition',
+    'autocannon',
+    ...gateways.flatMap((id) => GATEWAYS_UNDER_TEST[id].packages),
+  ]),
+  gatewayComparison: { ...comparison, ratios: gatewayRatios(comparison), profiles: cpuProfiles() },
+};
+const written = writeReport(outDir, report);
+log(`report: ${written.markdown}`);
+
+const failing = comparison.gateways.filter((outcome) => outcome.status !== 'ok');
+if (failing.length > 0) {
+  console.error(`failing: ${failing.map((outcome) => `${outcome.id} (${outcome.failure})`).join('; ')}`);
+  process.exit(1);
+}
