@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServerDatabase, dropServerDatabase } from '@pdn/database';
 import pg from 'pg';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark's own dataset and pages, checked here (tools may not import tools)
-import { BENCH_PASSWORD, generateDataset, memberEmail, type DatasetSummary, type ServiceName } from '../../bench/src/dataset/index.js';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark's own dataset, checked here (tools may not import tools)
+import { memberEmail, type DatasetSummary } from '../../bench/src/dataset/index.js';
+import { BENCH_PASSWORD, SERVICES, startGeneratedSystem, type GeneratedSystem, type ServiceName } from './generated-system.js';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark's own dataset and pages, checked here (tools may not import tools)
 import { coordinatorReport, directoryPage, eventPage, feedPage } from '../../bench/src/scenarios/operations.js';
-import { ADMIN, startSystem, type RunningSystem } from './system.js';
+import { ADMIN, type RunningSystem } from './system.js';
 
 // Indexes for every filter and sort of the contract (issue 7). The contract's list queries are sent
 // through the gateway, with each filter and the next page of each connection, to the built subgraphs
@@ -16,11 +16,7 @@ import { ADMIN, startSystem, type RunningSystem } from './system.js';
 // only when no index can serve the filter or the sort: such a plan on a table that grows with the
 // network fails the test, which names the table, the operation and the statement.
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
-if (!serverUrl) throw new Error('The dataset is written to PostgreSQL: set TEST_DATABASE_URL.');
 
-const SERVICES: readonly ServiceName[] = ['members', 'calendar', 'feed'];
-const REFERENCE_DATE = new Date('2026-11-01T00:00:00Z');
 
 /** The tables that grow with the network: thousands to hundreds of thousands of rows nationally. */
 const LARGE_TABLES = new Set([
@@ -53,7 +49,7 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-const databases = {} as Record<ServiceName, string>;
+let generated: GeneratedSystem;
 let dataset: DatasetSummary;
 let system: RunningSystem;
 const tokens: { coordinator: string; admin: string; promeneur: string } = { coordinator: '', admin: '', promeneur: '' };
@@ -108,27 +104,8 @@ async function bothPages(operation: string, field: string, selection: string, ar
   if (pageInfo.hasNextPage) await send(`${operation}, next page`, query, { ...variables, after: pageInfo.endCursor }, token);
 }
 
-async function sqlOn<T extends Record<string, unknown>>(service: ServiceName, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databases[service] });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sqlOn = <T extends Record<string, unknown>>(service: ServiceName, text: string, values: unknown[] = []) => generated.sql<T>(service, text, values);
 
-async function login(email: string, password: string): Promise<string> {
-  const response = await fetch(system.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
-      variables: { email, password },
-    }),
-  });
-  return ((await response.json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
-}
 
 function sequentialScans(plan: PlanNode): PlanNode[] {
   const own = plan['Node Type'] === 'Seq Scan' && LARGE_TABLES.has(plan['Relation Name'] ?? '') ? [plan] : [];
@@ -189,30 +166,17 @@ function closingParenthesis(text: string, open: number): number {
 }
 
 beforeAll(async () => {
-  for (const service of SERVICES) databases[service] = await createServerDatabase(serverUrl, service);
-  dataset = await generateDataset({
-    databases: { members: { url: databases.members }, calendar: { url: databases.calendar }, feed: { url: databases.feed } },
-    scale: 0.01,
-    seed: 3,
-    referenceDate: REFERENCE_DATE,
-    progress: null,
-  });
-  system = await startSystem({
-    env: {
-      members: { MEMBERS_DATABASE_URL: databases.members, LOG_LEVEL: 'trace' },
-      calendar: { CALENDAR_DATABASE_URL: databases.calendar, LOG_LEVEL: 'trace' },
-      feed: { FEED_DATABASE_URL: databases.feed, LOG_LEVEL: 'trace' },
-    },
-  });
+  // LOG_LEVEL=trace: the subgraphs log every statement they send, which the test EXPLAINs.
+  generated = await startGeneratedSystem({ seed: 3, env: { LOG_LEVEL: 'trace' } });
+  ({ system, dataset } = generated);
   const account = dataset.accounts[0]!;
-  tokens.coordinator = await login(memberEmail('COORDINATOR', account.department, 1), BENCH_PASSWORD);
-  tokens.promeneur = await login(account.promeneur!, BENCH_PASSWORD);
-  tokens.admin = await login(ADMIN.email, ADMIN.password);
+  tokens.coordinator = await generated.login(memberEmail('COORDINATOR', account.department, 1));
+  tokens.promeneur = await generated.login(account.promeneur!);
+  tokens.admin = await generated.login(ADMIN.email, ADMIN.password);
 }, 240_000);
 
 afterAll(async () => {
-  await system?.close();
-  await Promise.all(Object.values(databases).map((url) => dropServerDatabase(serverUrl, url)));
+  await generated?.close();
 });
 
 describe('every filter and sort of the contract is served by an index', () => {
@@ -384,7 +348,7 @@ async function explainedReads(): Promise<{ statement: Statement; plan: PlanNode 
   }
   const results: { statement: Statement; plan: PlanNode }[] = [];
   for (const service of SERVICES) {
-    const client = new pg.Client({ connectionString: databases[service] });
+    const client = new pg.Client({ connectionString: generated.databases[service] });
     await client.connect();
     try {
       const indexes = await client.query<{ name: string }>(

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServerDatabase, dropServerDatabase } from '@pdn/database';
-import pg from 'pg';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark's own dataset and pages, checked here (tools may not import tools)
-import { generateDataset, memberEmail, BENCH_PASSWORD, type DatasetSummary, type ServiceName } from '../../bench/src/dataset/index.js';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark's own dataset, checked here (tools may not import tools)
+import { memberEmail, type DatasetSummary } from '../../bench/src/dataset/index.js';
+import { SERVICES, startGeneratedSystem, type GeneratedSystem, type ServiceName } from './generated-system.js';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the benchmark's own dataset and pages, checked here (tools may not import tools)
 import {
   coordinatorReport,
@@ -12,7 +11,7 @@ import {
   feedPage,
   type OperationRequest,
 } from '../../bench/src/scenarios/operations.js';
-import { startSystem, type RunningSystem } from './system.js';
+import { type RunningSystem } from './system.js';
 
 // No N+1 (issue 7): the product pages S1–S4, sent through the real gateway to the built subgraphs on
 // a generated dataset, cost the same number of SQL statements in each subgraph whatever their size.
@@ -21,18 +20,14 @@ import { startSystem, type RunningSystem } from './system.js';
 // after a page; the background work a page sets off (audit events consumed by members) is not the page's. A count that grows with the page size is a query per row,
 // somewhere in an entity resolver or a field resolver: the test names the subgraph and both counts.
 
-const serverUrl = process.env['TEST_DATABASE_URL'];
-if (!serverUrl) throw new Error('The dataset is written to PostgreSQL: set TEST_DATABASE_URL.');
 
-const SERVICES: readonly ServiceName[] = ['members', 'calendar', 'feed'];
 const SMALL = 5;
 const LARGE = 25;
-const REFERENCE_DATE = new Date('2026-11-01T00:00:00Z');
 const REPORT_PERIOD = { from: '2025-11-01', to: '2026-10-31' };
 
 type Counts = Record<ServiceName, number>;
 
-const databases = {} as Record<ServiceName, string>;
+let generated: GeneratedSystem;
 let dataset: DatasetSummary;
 let system: RunningSystem;
 let token: string;
@@ -109,15 +104,7 @@ async function statementsOf(operation: OperationRequest): Promise<{ counts: Coun
   throw new Error(`${operation.operationName}: the statement counts never settled (last ${JSON.stringify(last)})`);
 }
 
-async function query<T extends Record<string, unknown>>(service: ServiceName, text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databases[service] });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends Record<string, unknown>>(service: ServiceName, text: string, values: unknown[] = []) => generated.sql<T>(service, text, values);
 
 /** Sends both sizes (a warm-up first, so that caches filled by a first request are not counted) and compares. */
 async function expectConstant(page: string, small: OperationRequest, large: OperationRequest) {
@@ -137,36 +124,13 @@ function edgesOf(data: Record<string, unknown>, field: string): { node: Record<s
 }
 
 beforeAll(async () => {
-  for (const service of SERVICES) databases[service] = await createServerDatabase(serverUrl, service);
-  dataset = await generateDataset({
-    databases: { members: { url: databases.members }, calendar: { url: databases.calendar }, feed: { url: databases.feed } },
-    scale: 0.01,
-    seed: 7,
-    referenceDate: REFERENCE_DATE,
-    progress: null,
-  });
-  // The subgraphs run on the generated databases (startSystem's own empty ones stay unused).
-  system = await startSystem({
-    env: {
-      members: { MEMBERS_DATABASE_URL: databases.members },
-      calendar: { CALENDAR_DATABASE_URL: databases.calendar },
-      feed: { FEED_DATABASE_URL: databases.feed },
-    },
-  });
-  const login = await fetch(system.gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
-      variables: { email: memberEmail('COORDINATOR', dataset.largestDepartment.code, 1), password: BENCH_PASSWORD },
-    }),
-  });
-  token = ((await login.json()) as { data: { login: { accessToken: string } } }).data.login.accessToken;
+  generated = await startGeneratedSystem({ seed: 7 });
+  ({ system, dataset } = generated);
+  token = await generated.login(memberEmail('COORDINATOR', dataset.largestDepartment.code, 1));
 }, 240_000);
 
 afterAll(async () => {
-  await system?.close();
-  await Promise.all(Object.values(databases).map((url) => dropServerDatabase(serverUrl, url)));
+  await generated?.close();
 });
 
 describe('SQL statements per subgraph do not grow with the page size', () => {
