@@ -14,10 +14,10 @@ import { accounts, domainEventCursors, effects, fixtureSchema, outbox, processed
 import { MEMBER_ERASED, memberErasedPayload } from './catalogue.js';
 import type { DomainEvent } from './domain-event.js';
 import { outboxModule } from './domain-events.nest.js';
-import { backoffDelay, EventConsumer, type DomainEventHandler, type EventConsumerOptions } from './event-consumer.js';
+import { backoffDelay, EventConsumer, type DomainEventBatchHandler, type DomainEventHandler, type EventConsumerOptions } from './event-consumer.js';
 import { HttpEventSource, LocalEventSource, type EventSource } from './event-source.js';
 import { OutboxLog, recordEvent } from './outbox.js';
-import { eventually } from './testing.js';
+import { eventually, startScriptedEventLog } from './testing.js';
 
 type FixtureSchema = typeof fixtureSchema;
 type FixtureDatabase = Database<FixtureSchema>;
@@ -92,6 +92,29 @@ function consumerOf(
     idleMs: 20,
     ...extra,
   });
+}
+
+/** A consumer that applies its `test.happened` events a page at a time: one multi-row insert of `effects`. */
+function batchConsumerOf(
+  database: FixtureDatabase,
+  source: EventSource,
+  name: string,
+  extra: Partial<EventConsumerOptions<FixtureSchema>> & { batch?: DomainEventBatchHandler<FixtureSchema> } = {},
+) {
+  const batch: DomainEventBatchHandler<FixtureSchema> =
+    extra.batch ??
+    (async (events, tx) => {
+      await tx.insert(effects).values(events.map((event) => ({ eventId: event.id, consumer: name, value: Number(event.payload['n']) })));
+    });
+  return consumerOf(database, source, name, { handlers: {}, batchHandlers: { 'test.happened': batch }, ...extra });
+}
+
+/** `pdn_db_statements_total` of a service's background work, as /metrics reports it. */
+async function statementsOf(service: string): Promise<number> {
+  const metric = metricsRegistry().getSingleMetric('pdn_db_statements_total');
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  return values.find((value) => value.labels['service'] === service && value.labels['origin'] === 'background')?.value ?? 0;
 }
 
 async function appliedValues(database: FixtureDatabase): Promise<number[]> {
@@ -388,6 +411,127 @@ describe.each(engines)('domain events on $name', (engine) => {
       producer = await startProducer(producerDb.database, port);
       await eventually(async () => ((await appliedValues(consumerDb.database)).length === 3 ? true : undefined), 'the consumer to catch up');
       expect(await appliedValues(consumerDb.database)).toEqual([1, 2, 3]);
+    });
+
+    describe('with a batch handler', () => {
+      it('should apply a page of N events in a constant number of statements, each once and in order', async () => {
+        const costs: number[] = [];
+        let total = 0;
+        for (const size of [2, 10, 40]) {
+          for (let n = 1; n <= size; n++) await record(producerDb.database.db, total + n);
+          total += size;
+          const consumer = batchConsumerOf(consumerDb.database, source, 'calendar');
+          await consumer.prepare();
+          // The consumer's database is the 'calendar' service's; the producer's, read over HTTP, is 'members'.
+          const before = await statementsOf('calendar');
+          const { outcomes } = await consumer.pollOnce();
+          costs.push((await statementsOf('calendar')) - before);
+          expect(outcomes).toEqual(Array.from({ length: size }, () => 'applied'));
+        }
+        // The cursor locked, the ids recorded, the effects written, the cursor advanced; with begin and
+        // commit on a server (PGlite's drizzle driver does not send them through the logger).
+        const perPage = engine.name === 'postgres' ? 6 : 4;
+        expect(costs).toEqual([perPage, perPage, perPage]);
+        expect(await appliedValues(consumerDb.database)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+        expect(await consumerDb.database.db.select().from(processedDomainEvents)).toHaveLength(total);
+
+        // Without a batch handler, the same page of 10 costs as much per event.
+        for (let n = 1; n <= 10; n++) await record(producerDb.database.db, total + n);
+        const oneByOne = consumerOf(consumerDb.database, source, 'calendar');
+        await oneByOne.prepare();
+        const before = await statementsOf('calendar');
+        expect((await oneByOne.pollOnce()).outcomes).toHaveLength(10);
+        expect((await statementsOf('calendar')) - before).toBe(10 * perPage);
+      });
+
+      it('should apply nothing twice when events are delivered again, in another page or in the same one', async () => {
+        // An at-least-once producer may serve an event again, later in its log: a scripted log does.
+        const log = await startScriptedEventLog('members', KEY);
+        try {
+          const scripted = new HttpEventSource({ producer: 'members', url: log.url, identitySigningKey: KEY });
+          const push = (n: number, id?: string) => log.push({ type: 'test.happened', payload: { n }, id });
+          const first = [push(1), push(2), push(3)];
+          const consumer = batchConsumerOf(consumerDb.database, scripted, 'calendar');
+          expect((await consumer.pollOnce()).outcomes).toEqual(['applied', 'applied', 'applied']);
+
+          // 2 again, then a new 4 twice, in one page.
+          push(2, first[1]!.id);
+          const four = push(4);
+          push(4, four.id);
+          expect((await consumer.pollOnce()).outcomes).toEqual(['duplicate', 'applied', 'duplicate']);
+          expect(await appliedValues(consumerDb.database)).toEqual([1, 2, 3, 4]);
+
+          // The cursor lost: the whole log read again by a restarted service.
+          await consumerDb.database.db.update(domainEventCursors).set({ position: 0 });
+          const restarted = batchConsumerOf(consumerDb.database, scripted, 'calendar');
+          expect((await restarted.pollOnce()).outcomes).toEqual(Array.from({ length: 6 }, () => 'duplicate'));
+          expect(await appliedValues(consumerDb.database)).toEqual([1, 2, 3, 4]);
+          expect(await consumerDb.database.db.select().from(processedDomainEvents)).toHaveLength(4);
+          expect(await restarted.position()).toBe(6);
+        } finally {
+          await log.close();
+        }
+      });
+
+      it('should keep the order of events of other types, applied one by one or passed over', async () => {
+        const applied: string[] = [];
+        await record(producerDb.database.db, 1);
+        await record(producerDb.database.db, 2, 'test.single');
+        await record(producerDb.database.db, 3, 'test.unknown');
+        await record(producerDb.database.db, 4);
+        await record(producerDb.database.db, 5);
+        const consumer = batchConsumerOf(consumerDb.database, source, 'calendar', {
+          handlers: { 'test.single': async (event) => void applied.push(`single ${String(event.payload['n'])}`) },
+          batch: async (events, tx) => {
+            applied.push(`batch ${events.map((e) => String(e.payload['n'])).join(',')}`);
+            await tx.insert(effects).values(events.map((event) => ({ eventId: event.id, consumer: 'calendar', value: Number(event.payload['n']) })));
+          },
+        });
+        expect((await consumer.pollOnce()).outcomes).toEqual(['applied', 'applied', 'ignored', 'applied', 'applied']);
+        expect(applied).toEqual(['batch 1', 'single 2', 'batch 4,5']);
+        expect(await appliedValues(consumerDb.database)).toEqual([1, 4, 5]);
+      });
+
+      it('should fall back to one by one when a batch fails: the events before a failing one are applied, it is retried with backoff, the rest wait', async () => {
+        for (let n = 1; n <= 4; n++) await record(producerDb.database.db, n);
+        let failuresLeft = 3;
+        const batches: number[][] = [];
+        const consumer = batchConsumerOf(consumerDb.database, source, 'calendar', {
+          batch: async (events, tx) => {
+            batches.push(events.map((e) => Number(e.payload['n'])));
+            await tx.insert(effects).values(events.map((event) => ({ eventId: event.id, consumer: 'calendar', value: Number(event.payload['n']) })));
+            if (events.some((e) => e.payload['n'] === 3) && failuresLeft-- > 0) throw new Error('event 3 fails, after writing');
+          },
+        });
+        await expect(consumer.pollOnce()).rejects.toThrow(/event 3 fails/);
+        // The page failed as a whole, then 1 and 2 were applied on their own and 3 failed alone.
+        expect(batches).toEqual([[1, 2, 3, 4], [1], [2], [3]]);
+        expect(await appliedValues(consumerDb.database)).toEqual([1, 2]);
+        expect(await consumer.position()).toBe((await producerDb.database.db.select().from(outbox)).sort((a, b) => a.position - b.position)[1]!.position);
+
+        running.push(consumer);
+        consumer.start();
+        await eventually(async () => ((await appliedValues(consumerDb.database)).length === 4 ? true : undefined), 'the consumer to get past the failures');
+        expect(await appliedValues(consumerDb.database)).toEqual([1, 2, 3, 4]);
+        // The retries read the page from 3 on: failed as a page of two, then 3 applied alone, then 4.
+        expect(batches.slice(4)).toEqual([[3, 4], [3], [4]]);
+        expect(await consumerDb.database.db.select().from(processedDomainEvents)).toHaveLength(4);
+      });
+
+      it('should never apply an event twice when two replicas apply pages of the same log at once', async () => {
+        for (let n = 1; n <= 30; n++) await record(producerDb.database.db, n);
+        const replicaDb = await consumerDb.replica();
+        const a = batchConsumerOf(consumerDb.database, source, 'calendar', { batchSize: 7 });
+        const b = batchConsumerOf(replicaDb, source, 'calendar', { batchSize: 5 });
+        const outcomes: string[] = [];
+        for (let round = 0; round < 8; round++) {
+          const [ra, rb] = await Promise.all([a.pollOnce(), b.pollOnce()]);
+          outcomes.push(...ra.outcomes, ...rb.outcomes);
+        }
+        expect(outcomes.filter((o) => o === 'applied')).toHaveLength(30);
+        expect(outcomes.every((o) => o === 'applied' || o === 'skipped')).toBe(true);
+        expect(await appliedValues(consumerDb.database)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      });
     });
 
     it('should deliver an event recorded while it waits, without polling again', async () => {

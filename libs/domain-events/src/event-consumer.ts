@@ -18,6 +18,16 @@ export type DomainEventHandler<TSchema extends Record<string, unknown> = Record<
   tx: Db<TSchema>,
 ) => Promise<void>;
 
+/**
+ * Applies several events of one type inside one transaction of the consumer (in log order, none of them
+ * applied before, each recorded as processed in the same transaction): what a handler writing one row
+ * per event can write with one multi-row statement. It must write the same as the events one by one.
+ */
+export type DomainEventBatchHandler<TSchema extends Record<string, unknown> = Record<string, unknown>> = (
+  events: DomainEvent[],
+  tx: Db<TSchema>,
+) => Promise<void>;
+
 export interface EventConsumerOptions<TSchema extends Record<string, unknown>> {
   /** The consuming service, for log lines ('calendar'). */
   consumer: string;
@@ -26,6 +36,14 @@ export interface EventConsumerOptions<TSchema extends Record<string, unknown>> {
   source: EventSource;
   /** By event type; events of other types are passed over. */
   handlers: Record<string, DomainEventHandler<TSchema>>;
+  /**
+   * By event type, handlers that apply a run of events at once. A page of events of these types (and
+   * of types with no handler) is applied in one transaction: one lock of the cursor, one insert of the
+   * processed ids, the handler's statements, one advance of the cursor. Should that transaction fail,
+   * its events are applied one by one (with `handlers[type]`, or this handler given one event), so a
+   * failing event holds up only itself and those after it, as without batches.
+   */
+  batchHandlers?: Record<string, DomainEventBatchHandler<TSchema>>;
   logger?: DomainEventsLogger;
   /** Events asked for at a time; default 100. */
   batchSize?: number;
@@ -65,6 +83,8 @@ export function backoffDelay(failures: number, minMs: number, maxMs: number, ran
  *    none, and an event delivered again is recognised by its id;
  *  - that transaction first takes the cursor row FOR UPDATE and passes over an event the cursor has
  *    already passed, so replicas of the consumer reading the same log never apply an event twice;
+ *  - with a batch handler for their type (`batchHandlers`), the events of a page are applied together,
+ *    with the same guarantees, in one such transaction; should it fail, one by one as above;
  *  - the producer unreachable or a handler failing: the same event is tried again with exponential
  *    backoff, for ever, and the events after it wait (the log's order is kept). Nothing is thrown
  *    out of the loop: the service keeps serving.
@@ -136,20 +156,122 @@ export class EventConsumer<TSchema extends Record<string, unknown>> {
       signal: options.signal,
     });
     const outcomes: EventOutcome[] = [];
-    for (const event of events) {
+    let next = 0;
+    while (next < events.length) {
       if (options.signal?.aborted) break;
+      const event = events[next]!;
       // Already passed by another replica, as the last applied event showed: no need to lock for it.
       if (event.position <= this.known!) {
         outcomes.push('skipped');
+        next += 1;
         continue;
       }
-      outcomes.push(await this.apply(event));
+      let end = next;
+      while (end < events.length && this.batchable(events[end]!)) end += 1;
+      if (end - next > 1) {
+        outcomes.push(...(await this.applyBatch(events.slice(next, end), options.signal)));
+        next = end;
+      } else {
+        outcomes.push(await this.apply(event));
+        next += 1;
+      }
     }
     return { fetched: events.length, outcomes };
   }
 
+  /** Whether an event can be applied with others in one transaction: a batch handler, or no handler at all. */
+  private batchable(event: DomainEvent): boolean {
+    const batchHandlers = this.options.batchHandlers;
+    if (!batchHandlers) return false;
+    return Object.hasOwn(batchHandlers, event.type) || !Object.hasOwn(this.options.handlers, event.type);
+  }
+
+  private hasHandler(type: string): boolean {
+    return Object.hasOwn(this.options.handlers, type) || (this.options.batchHandlers !== undefined && Object.hasOwn(this.options.batchHandlers, type));
+  }
+
+  /**
+   * Applies a run of batchable events (increasing positions) in one transaction, with the guarantees of
+   * `apply`: the cursor row locked first and the events it has passed skipped, the ids recorded (an id
+   * recorded before, or twice in the run, is a duplicate and not applied), the cursor advanced to the
+   * last event, all committed together. A failure rolls it all back and the events are applied one by
+   * one instead; the first that fails then throws, as it would have without batches.
+   */
+  private async applyBatch(run: DomainEvent[], signal: AbortSignal | undefined): Promise<EventOutcome[]> {
+    let result: { outcomes: EventOutcome[]; cursor: number };
+    try {
+      result = await this.db.transaction(async (tx) => {
+        const [cursor] = await tx
+          .select({ position: domainEventCursors.position })
+          .from(domainEventCursors)
+          .where(eq(domainEventCursors.producer, this.producer))
+          .for('update');
+        const passed = cursor?.position ?? 0;
+        const outcomes: EventOutcome[] = run.map((event) => (event.position <= passed ? 'skipped' : this.hasHandler(event.type) ? 'duplicate' : 'ignored'));
+        const fresh = run.filter((event) => event.position > passed);
+        if (fresh.length === 0) return { outcomes, cursor: passed };
+
+        // The first occurrence of each id in the run is recorded; a later one is a duplicate.
+        const first = new Map<string, number>();
+        run.forEach((event, index) => {
+          if (outcomes[index] === 'duplicate' && !first.has(event.id.toLowerCase())) first.set(event.id.toLowerCase(), index);
+        });
+        if (first.size > 0) {
+          const recorded = await tx
+            .insert(processedDomainEvents)
+            .values([...first.values()].map((index) => ({ eventId: run[index]!.id, producer: this.producer, type: run[index]!.type, position: run[index]!.position })))
+            .onConflictDoNothing()
+            .returning({ eventId: processedDomainEvents.eventId });
+          for (const { eventId } of recorded) outcomes[first.get(eventId.toLowerCase())!] = 'applied';
+        }
+
+        // The applied events, in order, a run of one type at a time.
+        const applied = run.filter((_, index) => outcomes[index] === 'applied');
+        for (let start = 0; start < applied.length; ) {
+          let end = start + 1;
+          while (end < applied.length && applied[end]!.type === applied[start]!.type) end += 1;
+          await this.options.batchHandlers![applied[start]!.type]!(applied.slice(start, end), tx as unknown as Db<TSchema>);
+          start = end;
+        }
+
+        const last = fresh.at(-1)!.position;
+        await tx.update(domainEventCursors).set({ position: last, updatedAt: new Date() }).where(eq(domainEventCursors.producer, this.producer));
+        return { outcomes, cursor: last };
+      });
+    } catch (error) {
+      this.logger.warn(
+        { consumer: this.options.consumer, producer: this.producer, err: error, events: run.length, from: run[0]!.position, to: run.at(-1)!.position },
+        'applying a batch of domain events failed; applying them one by one',
+      );
+      const outcomes: EventOutcome[] = [];
+      for (const event of run) {
+        if (signal?.aborted) break;
+        outcomes.push(event.position <= this.known! ? 'skipped' : await this.apply(event));
+      }
+      return outcomes;
+    }
+    this.known = result.cursor;
+    run.forEach((event, index) => this.observe(event, result.outcomes[index]!));
+    return result.outcomes;
+  }
+
+  /** The lag metric and the log line of an event handled. */
+  private observe(event: DomainEvent, outcome: EventOutcome): void {
+    if (outcome === 'applied' || outcome === 'ignored') {
+      applyDelay.observe({ consumer: this.options.consumer, producer: this.producer }, Math.max(0, (Date.now() - event.occurredAt.getTime()) / 1000));
+    }
+    const log = { consumer: this.options.consumer, producer: this.producer, eventId: event.id, type: event.type, position: event.position, outcome };
+    if (outcome === 'applied' || outcome === 'duplicate') this.logger.info(log, `domain event ${outcome}`);
+    else this.logger.debug(log, `domain event ${outcome}`);
+  }
+
   private async apply(event: DomainEvent): Promise<EventOutcome> {
-    const handler = this.options.handlers[event.type];
+    const batchHandler = this.options.batchHandlers?.[event.type];
+    const handler: DomainEventHandler<TSchema> | undefined = Object.hasOwn(this.options.handlers, event.type)
+      ? this.options.handlers[event.type]
+      : batchHandler && Object.hasOwn(this.options.batchHandlers!, event.type)
+        ? (one, tx) => batchHandler([one], tx)
+        : undefined;
     try {
       const outcome = await this.db.transaction(async (tx): Promise<EventOutcome> => {
         const [cursor] = await tx
@@ -182,12 +304,7 @@ export class EventConsumer<TSchema extends Record<string, unknown>> {
         return outcome;
       });
       if (outcome !== 'skipped') this.known = event.position;
-      if (outcome === 'applied' || outcome === 'ignored') {
-        applyDelay.observe({ consumer: this.options.consumer, producer: this.producer }, Math.max(0, (Date.now() - event.occurredAt.getTime()) / 1000));
-      }
-      const log = { consumer: this.options.consumer, producer: this.producer, eventId: event.id, type: event.type, position: event.position, outcome };
-      if (outcome === 'applied' || outcome === 'duplicate') this.logger.info(log, `domain event ${outcome}`);
-      else this.logger.debug(log, `domain event ${outcome}`);
+      this.observe(event, outcome);
       return outcome;
     } catch (error) {
       throw new HandlerError(event, error);

@@ -18,7 +18,9 @@ export function calendarEventsUrl(settings: Pick<MembersSettings, 'CALENDAR_URL'
 /**
  * Follows the calendar subgraph's event log and writes the private reads calendar served (a
  * coordinator reading `presence`) into the audit log, under the service 'calendar': each entry in the
- * transaction that records its event as processed, so a redelivered event adds nothing. Calendar down
+ * transaction that records its event as processed, so a redelivered event adds nothing. The events
+ * of a page are applied together (one transaction, a constant number of statements); should that
+ * fail, one by one, so a malformed event holds up only itself and what follows it. Calendar down
  * or not started yet: the consumer retries with backoff (a warning each time), members serves on.
  * Needs MEMBERS_DATABASE, MEMBERS_SETTINGS and MembersAuditSink (global).
  */
@@ -36,8 +38,11 @@ export function calendarAuditModule(logger: Logger): DynamicModule {
           consumer: 'members',
           db: database.db,
           ...followLog('calendar', calendarEventsUrl(settings), settings),
-          handlers: {
-            [AUDIT_PRIVATE_READ]: (event, tx) => sink.recordFrom('calendar', [calendarPrivateRead(event)], tx as MembersDatabase['db']),
+          handlers: {},
+          // A page of reads (a coordinator's report over 25 members: 25 events) written in one
+          // transaction: the entries in one insert, their ids in another, the cursor advanced once.
+          batchHandlers: {
+            [AUDIT_PRIVATE_READ]: (events, tx) => sink.recordFrom('calendar', events.map(calendarPrivateRead), tx as MembersDatabase['db']),
           },
           logger,
         }),

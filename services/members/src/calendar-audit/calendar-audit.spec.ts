@@ -73,6 +73,8 @@ describe("members: calendar's private reads reach the audit log through its even
   let lea: MemberRow;
   let admin: MemberRow;
   let delivered: DomainEvent | undefined;
+  /** What members' database is sent, to count the statements applying events costs. */
+  const sent: string[] = [];
   const graphql = signedGraphql(() => subgraph.url, key);
   const db = () => testDb.database.db;
 
@@ -89,7 +91,7 @@ describe("members: calendar's private reads reach the audit log through its even
   }
 
   beforeAll(async () => {
-    testDb = await createTestDatabase({ service: 'members', migrationsFolder: MEMBERS_MIGRATIONS, schema: membersSchema });
+    testDb = await createTestDatabase({ service: 'members', migrationsFolder: MEMBERS_MIGRATIONS, schema: membersSchema, onQuery: (sql) => sent.push(sql) });
     coordinator = await insertMember(testDb.database, { firstName: 'Claire', lastName: 'Dubosc', role: 'COORDINATOR' });
     lea = await insertMember(testDb.database, { firstName: 'Léa', lastName: 'Armagnac' });
     admin = await insertMember(testDb.database, { firstName: 'Ada', lastName: 'Admin', role: 'ADMIN', department: '75' });
@@ -146,5 +148,66 @@ describe("members: calendar's private reads reach the audit log through its even
     expect(await db().select().from(auditEntries)).toHaveLength(1);
     expect(await db().select().from(processedDomainEvents)).toHaveLength(1);
     expect((await auditOf(lea)).data.auditLog.totalCount).toBe(1);
+  });
+
+  it("should write a page of reads (a coordinator's report over 25 members) in one transaction of a constant number of statements", async () => {
+    const members = [];
+    for (let i = 0; i < 25; i++) members.push(await insertMember(testDb.database, { firstName: `Membre${i}`, lastName: 'Rapport' }));
+    const at = new Date('2026-04-02T08:00:00.000Z');
+    sent.length = 0;
+    // One request's reads: written to calendar's outbox together, served in one page.
+    const events = members.map((member, i) =>
+      calendar.log.push({
+        type: AUDIT_PRIVATE_READ,
+        payload: privateReadPayload({ actor: { kind: 'member', memberId: coordinator.id }, subjectId: member.id, fields: ['presence'], operationName: 'Report', at, requestId: `report-${i}` }),
+      }),
+    );
+    await appliedUpTo(events.at(-1)!.position);
+
+    // What the consumer sent (the test's own reads of the cursor left out): one of each, for 25 events.
+    const consumer = sent.filter((sql) => /for update|^insert into "(audit_entries|processed_domain_events)"|^update "domain_event_cursors"/i.test(sql));
+    expect(consumer.map((sql) => /^(select|insert into "\w+"|update "\w+")/i.exec(sql)![0].toLowerCase())).toEqual([
+      'select',
+      'insert into "processed_domain_events"',
+      'insert into "audit_entries"',
+      'update "domain_event_cursors"',
+    ]);
+    const entries = await db().select({ subjectId: auditEntries.subjectId, service: auditEntries.service, requestId: auditEntries.requestId }).from(auditEntries).where(eq(auditEntries.operationName, 'Report'));
+    expect(entries).toHaveLength(25);
+    expect(new Set(entries.map((e) => e.subjectId))).toEqual(new Set(members.map((m) => m.id)));
+    expect(entries.every((e) => e.service === 'calendar')).toBe(true);
+  });
+
+  it('should not record again a page of reads delivered again, nor a read repeated within a page', async () => {
+    const before = (await db().select().from(auditEntries)).length;
+    const processed = (await db().select().from(processedDomainEvents)).length;
+    const read = (requestId: string) =>
+      privateReadPayload({ actor: { kind: 'member', memberId: coordinator.id }, subjectId: lea.id, fields: ['presence'], operationName: 'Again', at: new Date('2026-04-03T08:00:00.000Z'), requestId });
+    const a = calendar.log.push({ type: AUDIT_PRIVATE_READ, payload: read('again-a') });
+    const b = calendar.log.push({ type: AUDIT_PRIVATE_READ, payload: read('again-b') });
+    // b again in the same page, then the earlier delivered event again.
+    calendar.log.push({ id: b.id, type: AUDIT_PRIVATE_READ, payload: b.payload });
+    const last = calendar.log.push({ id: delivered!.id, type: AUDIT_PRIVATE_READ, payload: delivered!.payload });
+    await appliedUpTo(last.position);
+    expect((await db().select().from(auditEntries)).length).toBe(before + 2);
+    expect((await db().select().from(processedDomainEvents)).length).toBe(processed + 2);
+    expect(await db().select({ requestId: auditEntries.requestId }).from(auditEntries).where(eq(auditEntries.operationName, 'Again'))).toEqual(
+      expect.arrayContaining([{ requestId: 'again-a' }, { requestId: 'again-b' }]),
+    );
+    expect(a.position).toBeLessThan(b.position);
+  });
+
+  // Last: the malformed event is retried for ever, holding up what follows it (as one event at a time did).
+  it('should apply the reads before a malformed event of a page, and retry that one with the rest waiting behind it', async () => {
+    const read = (requestId: string) =>
+      privateReadPayload({ actor: { kind: 'member', memberId: coordinator.id }, subjectId: lea.id, fields: ['presence'], operationName: 'Poison', at: new Date('2026-04-04T08:00:00.000Z'), requestId });
+    const good = calendar.log.push({ type: AUDIT_PRIVATE_READ, payload: read('before') });
+    const bad = calendar.log.push({ type: AUDIT_PRIVATE_READ, payload: { actorKind: 'robot' } });
+    calendar.log.push({ type: AUDIT_PRIVATE_READ, payload: read('after') });
+    await appliedUpTo(good.position);
+    await eventually(() => (logged.filter((l) => l.msg === 'applying a domain event failed; retrying').length >= 2 ? true : undefined), 'the malformed event to be retried');
+    const [cursor] = await db().select().from(domainEventCursors).where(eq(domainEventCursors.producer, 'calendar'));
+    expect(cursor!.position).toBe(bad.position - 1);
+    expect(await db().select({ requestId: auditEntries.requestId }).from(auditEntries).where(eq(auditEntries.operationName, 'Poison'))).toEqual([{ requestId: 'before' }]);
   });
 });
