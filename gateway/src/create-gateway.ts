@@ -28,13 +28,17 @@ import { queryLimitsPlugin } from './query-limits/query-limits.plugin.js';
 import { QueryProtection } from './query-limits/query-protection.js';
 import { currentRequest, runInRequest } from './request-context.js';
 import { createSessionRevocations } from './session-revocations.js';
+import { SignedIdentities } from './signed-identities.js';
 import { type GatewayContext, SubgraphDataSource } from './subgraph-data-source.js';
+import { type PerViewerFields, readPerViewerFields } from './shared-subscriptions/index.js';
 import { attachSubscriptionServer } from './subscriptions.js';
 import { readSupergraph, subgraphEndpoints } from './supergraph.js';
 
 export interface CreateGatewayOptions {
   /** The composed supergraph; read from `config.supergraphPath` when absent. */
   supergraphSdl?: string;
+  /** The per-viewer fields of shared subscriptions; read beside `config.supergraphPath` when absent (null: none known). */
+  perViewerFields?: PerViewerFields;
   logger?: Logger;
   /** The console's bundle (null: not built); read from gateway/dist/console-assets when absent. */
   consoleAssets?: ConsoleAssets | null;
@@ -111,11 +115,16 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   // @apollo/gateway otherwise starts an OpenTelemetry exporter that sends usage data to Apollo and
   // probes cloud metadata addresses: nothing leaves this network unless an operator asks for it.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  // One signature per caller every few seconds, shared by the subgraphs' data sources.
+  const identities = new SignedIdentities(config.identitySigningKey);
+  const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name, url: composedUrl }) =>
-      new SubgraphDataSource({
+    // The fetches carry their parsed operation: the data source need not parse it again to tell a query.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
+    buildService: ({ name, url: composedUrl }) => {
+      const dataSource = new SubgraphDataSource({
         endpoint: subgraphs.find((s) => s.name === name) ?? {
           name,
           url: composedUrl ?? '',
@@ -125,7 +134,12 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         logger,
         resilience: config.subgraphResilience,
         tracing,
-      }),
+        identities,
+        deduplicate: config.subgraphDeduplication ?? true,
+      });
+      dataSources.push(dataSource);
+      return dataSource;
+    },
   });
 
   const app = express();
@@ -169,6 +183,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
     protection,
     exposeInternals: config.nodeEnv === 'development',
+    perViewerFields: options.perViewerFields !== undefined ? options.perViewerFields : readPerViewerFields(config.supergraphPath),
+    shareSubscriptions: config.sharedSubscriptions ?? true,
   });
 
   app.use(identifyRequests());
@@ -240,6 +256,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         await subscriptions.dispose();
         // Waits for in-flight requests (ApolloServerPluginDrainHttpServer), then stops the gateway.
         await server.stop();
+        for (const dataSource of dataSources) dataSource.close();
         await persistedQueries.close();
         await rateLimiter.close();
         await sessionRevocations.stop();

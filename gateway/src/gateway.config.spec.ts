@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@pdn/config';
 import { DEVELOPMENT_IDENTITY_SIGNING_KEY, loadGatewayConfig } from './gateway.config.js';
@@ -32,6 +33,14 @@ describe('loadGatewayConfig', () => {
     });
     expect(config.jwt.publicKeyPem).toBeUndefined();
     expect(config.supergraphPath).toMatch(/gateway[/\\]supergraph\.graphql$/);
+  });
+
+  it('should read the number of workers and the de-duplication of subgraph fetches', () => {
+    expect(loadGatewayConfig({})).toMatchObject({ workers: 1, subgraphDeduplication: true });
+    expect(loadGatewayConfig({ GATEWAY_WORKERS: '3', SUBGRAPH_DEDUPLICATION: 'false' })).toMatchObject({ workers: 3, subgraphDeduplication: false });
+    expect(loadGatewayConfig({ GATEWAY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(problemsOf({ GATEWAY_WORKERS: '0' })).toEqual(['GATEWAY_WORKERS']);
+    expect(problemsOf({ GATEWAY_WORKERS: 'all' })).toEqual(['GATEWAY_WORKERS']);
   });
 
   it('should let one subgraph override the shared timeout', () => {

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { booleanFlag, commaList, DEVELOPMENT_IDENTITY_KEY, type Env, identitySigningKey, loadSettings, type NodeEnv, port, sharedSettings, z } from '@pdn/config';
@@ -76,6 +77,8 @@ export interface RateLimitSettings {
 
 export interface GatewayConfig {
   port: number;
+  /** Processes serving the port (GATEWAY_WORKERS: a number, or `auto` for one per core); 1 when absent. */
+  workers?: number;
   host: string;
   nodeEnv: NodeEnv;
   logLevel: LogLevel;
@@ -85,12 +88,19 @@ export interface GatewayConfig {
   defaultSubgraphTimeoutMs: number;
   /** Retries of queries and per-subgraph circuit breaker (SUBGRAPH_RETRIES, SUBGRAPH_BREAKER_FAILURES, SUBGRAPH_BREAKER_OPEN_MS). */
   subgraphResilience: SubgraphResilienceSettings;
+  /**
+   * Identical subgraph queries in flight at once (same subgraph, operation, variables and caller) go out
+   * as one request (SUBGRAPH_DEDUPLICATION, on by default); never mutations.
+   */
+  subgraphDeduplication?: boolean;
   /** Exact origins allowed by CORS; empty means same-origin only. */
   corsOrigins: string[];
   jwt: JwtSettings;
   supergraphPath: string;
   /** Concurrent subscriptions one WebSocket connection may hold. */
   maxSubscriptionsPerConnection?: number;
+  /** Client subscriptions of one audience share one upstream subscription (SHARED_SUBSCRIPTIONS, on when absent). */
+  sharedSubscriptions?: boolean;
   apiKeys: ApiKeySettings;
   rateLimits: RateLimitSettings;
   /** Protection against hostile queries (query-limits/, persisted-queries/). */
@@ -163,6 +173,9 @@ function gatewaySettingsSchema(production: boolean) {
       : sharedSettings.IDENTITY_SIGNING_KEY,
     GATEWAY_PORT: port(4000),
     GATEWAY_HOST: z.string().default('127.0.0.1'),
+    GATEWAY_WORKERS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(1).max(64)], { error: 'must be a number of processes from 1 to 64, or auto (one per core)' })
+      .default(1),
     MEMBERS_URL: httpUrl('http://127.0.0.1:4001/graphql'),
     CALENDAR_URL: httpUrl('http://127.0.0.1:4002/graphql'),
     FEED_URL: httpUrl('http://127.0.0.1:4003/graphql'),
@@ -173,12 +186,14 @@ function gatewaySettingsSchema(production: boolean) {
     SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(3).default(1),
     SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
     SUBGRAPH_BREAKER_OPEN_MS: timeoutMs.default(5000),
+    SUBGRAPH_DEDUPLICATION: booleanFlag(true),
     CORS_ORIGINS: commaList().pipe(z.array(origin)),
     JWT_PUBLIC_KEY: publicKeyPem.optional(),
     JWT_ISSUER: z.string().default('pdn-members'),
     JWT_AUDIENCE: z.string().default('pdn-api'),
     SUPERGRAPH_PATH: z.string().optional(),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(20),
+    SHARED_SUBSCRIPTIONS: booleanFlag(true),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(300),
     RATE_LIMIT_MEMBER_PER_MINUTE: perMinute(1200),
     RATE_LIMIT_KEY_PER_MINUTE: perMinute(600),
@@ -213,6 +228,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   });
   return {
     port: e.GATEWAY_PORT,
+    workers: e.GATEWAY_WORKERS === 'auto' ? availableParallelism() : e.GATEWAY_WORKERS,
     host: e.GATEWAY_HOST,
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -228,6 +244,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       breakerFailures: e.SUBGRAPH_BREAKER_FAILURES,
       breakerOpenMs: e.SUBGRAPH_BREAKER_OPEN_MS,
     },
+    subgraphDeduplication: e.SUBGRAPH_DEDUPLICATION,
     corsOrigins: e.CORS_ORIGINS,
     jwt: {
       publicKeyPem: e.JWT_PUBLIC_KEY,
@@ -241,6 +258,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
         : resolve(e.SUPERGRAPH_PATH)
       : DEFAULT_SUPERGRAPH_PATH,
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    sharedSubscriptions: e.SHARED_SUBSCRIPTIONS,
     apiKeys: {
       verifyUrl: new URL('/internal/api-keys/verify', e.MEMBERS_URL).href,
       timeoutMs: e.MEMBERS_TIMEOUT_MS ?? e.SUBGRAPH_TIMEOUT_MS,

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { type DocumentNode, GraphQLError, Kind, parse } from 'graphql';
-import { ANONYMOUS, type Caller, REQUEST_ID_HEADER, signIdentity } from '@pdn/identity';
+import { ANONYMOUS, type Caller, REQUEST_ID_HEADER } from '@pdn/identity';
 import type { Logger } from '@pdn/logging';
-import { histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
+import { counter, histogram, LATENCY_BUCKETS, secondsSince } from '@pdn/logging/metrics';
 import { formatTraceparent, TRACEPARENT_HEADER } from '@pdn/logging/trace-context';
 import { type TracedSpan, type Tracing, TRACING_OFF } from '@pdn/logging/tracing';
 import type { SubgraphEndpoint } from './supergraph.js';
 import { missingFieldPaths, serviceUnavailableErrors } from './unavailable-errors.js';
 import { CircuitBreaker, DEFAULT_SUBGRAPH_RESILIENCE, retryDelayMs, type SubgraphResilienceSettings } from './circuit-breaker.js';
+import { InflightRequests } from './inflight-requests.js';
+import { canonicalCaller, SignedIdentities } from './signed-identities.js';
+import { type SubgraphExchange, SubgraphExchangeError, SubgraphHttpClient } from './subgraph-http-client.js';
 
 /** The GraphQL context of a gateway operation: what every subgraph request must carry. */
 export interface GatewayContext {
@@ -27,9 +30,7 @@ export interface ApiKeyGrant {
   rateLimitPerMinute: number | null;
 }
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
-type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /** The subgraph gave no usable answer: connection refused or reset, timed out, or a proxy said so. */
 export class SubgraphUnavailableError extends Error {
@@ -67,35 +68,50 @@ const subgraphFetchDuration = histogram({
   buckets: LATENCY_BUCKETS,
 });
 
-const PROXY_SAYS_DOWN = new Set([502, 503, 504]);
-const NO_BODY = new Set([101, 204, 205, 304]);
+/** Fetches that joined an identical one already in flight (same subgraph, query, variables and caller) instead of sending their own. */
+const deduplicatedFetches = counter({
+  name: 'pdn_gateway_subgraph_fetches_deduplicated_total',
+  help: 'Subgraph fetches answered by an identical fetch already in flight (queries only), by subgraph',
+  labelNames: ['subgraph'] as const,
+});
 
-/**
- * Node's fetch with a deadline that covers the whole exchange: a subgraph that sends its headers and
- * then stalls is as unavailable as one that never answers. The body is read here for that reason.
- */
-function fetcherWithDeadline({ name, timeoutMs }: SubgraphEndpoint): Fetcher {
-  return async (url, init) => {
-    try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-      const body = await response.arrayBuffer();
-      if (PROXY_SAYS_DOWN.has(response.status)) {
-        throw new SubgraphUnavailableError(name, 'bad-gateway', `The ${name} service is unavailable.`);
-      }
-      const { status, statusText, headers } = response;
-      return new Response(NO_BODY.has(status) ? null : body, { status, statusText, headers }) as FetcherResponse;
-    } catch (error) {
-      if (error instanceof SubgraphUnavailableError) throw error;
-      // Duck-typed: the DOMException may come from another realm (undici's), where instanceof fails.
-      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
-      throw new SubgraphUnavailableError(
-        name,
-        timedOut ? 'timeout' : 'unreachable',
-        timedOut ? `The ${name} service did not answer within ${timeoutMs} ms.` : `The ${name} service is unavailable.`,
-        { cause: error },
-      );
-    }
+const PROXY_SAYS_DOWN = new Set([502, 503, 504]);
+
+/** What a fetch's operation is, by its text: the fetches of cached query plans repeat the same few texts. */
+interface SubgraphOperation {
+  document: DocumentNode | undefined;
+  kind: 'query' | 'mutation' | 'subscription' | undefined;
+}
+const MAX_KNOWN_OPERATIONS = 2000;
+const knownOperations = new Map<string, SubgraphOperation>();
+
+function operationOf(query: string, given: DocumentNode | undefined): SubgraphOperation {
+  const known = knownOperations.get(query);
+  if (known) return known;
+  const document = documentOf(given, query);
+  const definition = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const operation: SubgraphOperation = {
+    document,
+    kind: definition?.kind === Kind.OPERATION_DEFINITION ? definition.operation : undefined,
   };
+  if (knownOperations.size >= MAX_KNOWN_OPERATIONS) knownOperations.clear();
+  knownOperations.set(query, operation);
+  return operation;
+}
+
+/** The subgraph's Cache-Control, applied to the operation's cache policy as Apollo's data source does. */
+function restrictCachePolicy(options: GraphQLDataSourceProcessOptions<GatewayContext>, cacheControl: string | undefined): void {
+  if (!('incomingRequestContext' in options)) return;
+  const policy = options.incomingRequestContext.overallCachePolicy;
+  if (!policy || !('restrict' in policy)) return;
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  for (const directive of (cacheControl ?? '').split(',')) {
+    const [name = '', value] = directive.trim().toLowerCase().split('=');
+    if (name === 'max-age' && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    else if (name === 'private') hint.scope = 'PRIVATE';
+    else if (name === 'public') hint.scope = 'PUBLIC';
+  }
+  policy.restrict(hint);
 }
 
 export interface SubgraphDataSourceOptions {
@@ -106,27 +122,50 @@ export interface SubgraphDataSourceOptions {
   resilience?: SubgraphResilienceSettings;
   /** One CLIENT span per fetch, under the operation's span (@pdn/logging/tracing); off when absent. */
   tracing?: Tracing;
+  /** Signed identity headers, shared by the gateway's data sources; one of its own when absent. */
+  identities?: SignedIdentities;
+  /** Identical queries in flight at once share one request (SUBGRAPH_DEDUPLICATION); on when absent. */
+  deduplicate?: boolean;
+}
+
+/** A fetch as it goes out, whatever its attempt. */
+interface PreparedFetch {
+  body: string;
+  headers: Record<string, string>;
+  /** Set for queries when deduplication is on: who may share this fetch. */
+  sharingKey?: string;
 }
 
 /**
  * Every request to a subgraph carries the caller, signed, and the request id; a subgraph that does not
  * answer costs the client only the fields it owns (partial data with SERVICE_UNAVAILABLE errors), never
  * the whole operation.
+ *
+ * Apollo's `process` is replaced: one keep-alive HTTP client per subgraph, the body read once, and
+ * identical queries in flight at the same time (same subgraph, operation, variables and caller) sent
+ * once, each waiter parsing the answer for itself (Apollo merges into the objects it gets).
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly endpoint: SubgraphEndpoint;
-  private readonly identitySigningKey: string;
   private readonly logger: Logger;
   private readonly retries: number;
   private readonly breaker: CircuitBreaker;
   private readonly tracing: Tracing;
-  /** The span of the fetch being sent for a request (its attempts are sequential), for willSendRequest's header. */
-  private readonly fetchSpans = new WeakMap<object, TracedSpan>();
+  private readonly identities: SignedIdentities;
+  private readonly client: SubgraphHttpClient;
+  private readonly inflight: InflightRequests<SubgraphExchange> | undefined;
 
-  constructor({ endpoint, identitySigningKey, logger, resilience = DEFAULT_SUBGRAPH_RESILIENCE, tracing = TRACING_OFF }: SubgraphDataSourceOptions) {
+  constructor({
+    endpoint,
+    identitySigningKey,
+    logger,
+    resilience = DEFAULT_SUBGRAPH_RESILIENCE,
+    tracing = TRACING_OFF,
+    identities,
+    deduplicate = true,
+  }: SubgraphDataSourceOptions) {
     super({ url: endpoint.url });
     this.endpoint = endpoint;
-    this.identitySigningKey = identitySigningKey;
     this.logger = logger;
     this.retries = resilience.retries;
     this.breaker = new CircuitBreaker({
@@ -135,39 +174,31 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       openMs: resilience.breakerOpenMs,
       logger,
     });
-    this.fetcher = fetcherWithDeadline(endpoint);
     this.tracing = tracing;
+    this.identities = identities ?? new SignedIdentities(identitySigningKey);
+    this.client = new SubgraphHttpClient({ url: endpoint.url, timeoutMs: endpoint.timeoutMs });
+    this.inflight = deduplicate ? new InflightRequests<SubgraphExchange>() : undefined;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Schema loading and health checks run outside any client request: they go out as anonymous.
-    const caller = (context as Partial<GatewayContext>).caller ?? ANONYMOUS;
-    const requestId = (context as Partial<GatewayContext>).requestId ?? randomUUID();
-    const headers = request.http!.headers;
-    for (const [name, value] of Object.entries(signIdentity(caller, this.identitySigningKey))) {
-      headers.set(name, value);
-    }
-    headers.set(REQUEST_ID_HEADER, requestId);
-    // The subgraph's span becomes a child of this fetch's span.
-    const span = this.fetchSpans.get(request);
-    if (span) headers.set(TRACEPARENT_HEADER, formatTraceparent(span.trace));
-  }
-
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    // Apollo's default copies the subgraph's body into the client error and turns a 401 into the
-    // client's UNAUTHENTICATED, although the client's credentials are not what the subgraph refused.
-    return new SubgraphHttpError(this.endpoint.name, response.status);
+  /** Closes the pooled connections to the subgraph. */
+  close(): void {
+    this.client.close();
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const startedAt = process.hrtime.bigint();
     const observe = (outcome: string) => subgraphFetchDuration.observe({ subgraph: this.endpoint.name, outcome }, secondsSince(startedAt));
-    const requestId = (options.context as Partial<GatewayContext>).requestId;
-    const document = documentOf('document' in options ? options.document : undefined, options.request.query);
+    const context = options.context as Partial<GatewayContext>;
+    const requestId = context.requestId;
+    const { query, variables, operationName, extensions } = options.request;
+    if (!query) throw new Error('Missing query');
+    const operation = operationOf(query, 'document' in options ? options.document : undefined);
+    const document = operation.document;
     // Only queries are retried: a mutation whose connection broke may have been applied.
-    const retries = isQuery(document) ? this.retries : 0;
+    const retries = operation.kind === 'query' ? this.retries : 0;
+    const prepared = this.prepare(options, { query, variables, operationName, extensions }, operation.kind === 'query');
     // Schema loading and health checks belong to no operation: they are not traced.
-    const operationSpan = (options.context as Partial<GatewayContext>).operationSpan;
+    const operationSpan = context.operationSpan;
     for (let attempt = 0; ; attempt++) {
       if (!this.breaker.tryAcquire()) {
         observe('circuit-open');
@@ -175,9 +206,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return this.unavailable(options, document, new SubgraphUnavailableError(name, 'circuit-open', `The ${name} service is unavailable.`));
       }
       const span = operationSpan && this.startFetchSpan(operationSpan, attempt);
-      if (span) this.fetchSpans.set(options.request, span);
       try {
-        const response = await super.process(options);
+        const response = await this.fetchOnce(options, prepared, span);
         this.breaker.succeeded();
         const outcome = response.errors?.length ? 'errors' : 'ok';
         observe(outcome);
@@ -213,6 +243,77 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         return this.unavailable(options, document, error);
       }
     }
+  }
+
+  /** The body and headers every attempt sends: the caller, signed, and the request id. */
+  private prepare(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    payload: { query: string; variables?: unknown; operationName?: string; extensions?: unknown },
+    isQuery: boolean,
+  ): PreparedFetch {
+    const context = options.context as Partial<GatewayContext>;
+    // Schema loading and health checks run outside any client request: they go out as anonymous.
+    const caller: Caller = context.caller ?? ANONYMOUS;
+    const headers: Record<string, string> = {};
+    // Headers Apollo asked for (e.g. its trace inclusion), then ours, which win.
+    if (options.request.http?.headers) for (const [name, value] of options.request.http.headers) headers[name.toLowerCase()] = value;
+    headers['content-type'] = 'application/json';
+    Object.assign(headers, this.identities.headersFor(caller));
+    headers[REQUEST_ID_HEADER] = context.requestId ?? randomUUID();
+    const body = JSON.stringify(payload);
+    return {
+      body,
+      headers,
+      ...(isQuery && this.inflight ? { sharingKey: `${canonicalCaller(caller)}\n${headers['apollo-federation-include-trace'] ?? ''}\n${body}` } : {}),
+    };
+  }
+
+  /** One attempt: an HTTP exchange of its own, or a share of an identical one in flight. */
+  private async fetchOnce(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    prepared: PreparedFetch,
+    span: TracedSpan | undefined,
+  ): Promise<SubgraphResponse> {
+    const name = this.endpoint.name;
+    // The subgraph's span becomes a child of this fetch's span.
+    const headers = span ? { ...prepared.headers, [TRACEPARENT_HEADER]: formatTraceparent(span.trace) } : prepared.headers;
+    let exchange: SubgraphExchange;
+    try {
+      if (prepared.sharingKey && this.inflight) {
+        const { result, shared } = this.inflight.run(prepared.sharingKey, () => this.client.post(prepared.body, headers));
+        if (shared) {
+          deduplicatedFetches.inc({ subgraph: name });
+          span?.setAttributes({ 'pdn.deduplicated': true });
+        }
+        exchange = await result;
+      } else {
+        exchange = await this.client.post(prepared.body, headers);
+      }
+    } catch (error) {
+      const timedOut = error instanceof SubgraphExchangeError && error.reason === 'timeout';
+      throw new SubgraphUnavailableError(
+        name,
+        timedOut ? 'timeout' : 'unreachable',
+        timedOut ? `The ${name} service did not answer within ${this.endpoint.timeoutMs} ms.` : `The ${name} service is unavailable.`,
+        { cause: error },
+      );
+    }
+    const { status } = exchange;
+    if (PROXY_SAYS_DOWN.has(status)) throw new SubgraphUnavailableError(name, 'bad-gateway', `The ${name} service is unavailable.`);
+    // Apollo's default would copy the subgraph's body into the client error and turn a 401 into the
+    // client's UNAUTHENTICATED, although the client's credentials are not what the subgraph refused.
+    if (status < 200 || status > 299) throw new SubgraphHttpError(name, status);
+    const contentType = exchange.contentType ?? '';
+    if (!contentType.startsWith('application/json') && !contentType.startsWith('application/graphql-response+json')) {
+      throw new Error(`Expected JSON response body, but received: ${exchange.body}`);
+    }
+    // Parsed for each waiter: Apollo merges entities into the objects it is given.
+    const body = JSON.parse(exchange.body) as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new Error(`Expected JSON response body, but received: ${exchange.body}`);
+    }
+    if (this.honorSubgraphCacheControlHeader) restrictCachePolicy(options, exchange.cacheControl);
+    return body as SubgraphResponse;
   }
 
   /** A CLIENT span per attempt: a retried fetch shows as two spans, the second with its resend count. */
@@ -259,11 +360,6 @@ function detailOf(error: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return (error as { name?: string } | undefined)?.name;
-}
-
-function isQuery(document: DocumentNode | undefined): boolean {
-  const operation = document?.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query';
 }
 
 function isMutation(document: DocumentNode | undefined): boolean {

@@ -18,6 +18,8 @@ export interface SubscriptionContext {
   connection: SubgraphConnections;
   /** The subscription's SERVER span: the subgraph stream and every event's entity fetches carry its trace. */
   span?: TracedSpan;
+  /** Sends a `next` message whose payload is already serialised (shared-subscriptions/hub.ts). */
+  sendNext?: (payloadJson: string) => void;
 }
 
 /** How often the gateway pings a subgraph over each of its WebSocket connections. */
@@ -36,7 +38,8 @@ export function webSocketUrl(httpUrl: string): string {
 }
 
 /**
- * The subgraph WebSocket connections of one client connection: one per subgraph, opened when a
+ * The subgraph WebSocket connections of one shared subscription (shared-subscriptions/hub.ts), signed
+ * with the caller of the subscriber that started it: one per subgraph, opened when a
  * subscription needs it with the caller's identity, signed at that moment, in connection_init. graphql-ws
  * closes it once its last subscription ends (lazy), so an identity is never older than its connection:
  * subgraphs check the 300 s age when a connection opens, not for as long as it lasts.

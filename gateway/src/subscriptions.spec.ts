@@ -171,6 +171,7 @@ let calendar: TestSubgraph;
 let feed: WsFeedSubgraph;
 let gateway: RunningGateway;
 let tokenKey: CryptoKey;
+let tokenPair: { publicKey: CryptoKey; privateKey: CryptoKey } | undefined;
 const clients: Client[] = [];
 
 const wsUrl = () => gateway.url.replace(/^http/, 'ws');
@@ -225,24 +226,27 @@ const event = (id: string, severity = 'CRITICAL'): AlertEvent => ({
 
 const ALERT_QUERY = 'subscription Alerts($severity: String) { alertRaised(severity: $severity) { id title viewer raisedBy { displayName } notified { id displayName } } }';
 
-async function startGateway() {
-  const pair = await generateKeyPair('EdDSA', { extractable: true });
-  tokenKey = pair.privateKey;
+async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+  // One token key for every gateway of the file: tokens signed for one are good for the others.
+  tokenPair ??= await generateKeyPair('EdDSA', { extractable: true });
+  tokenKey = tokenPair.privateKey;
   const config = loadGatewayConfig({
     ...testGatewayEnv(SIGNING_KEY, members, calendar),
     FEED_URL: feed.url,
-    JWT_PUBLIC_KEY: await exportSPKI(pair.publicKey),
+    JWT_PUBLIC_KEY: await exportSPKI(tokenPair.publicKey),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: String(MAX_SUBSCRIPTIONS),
+    ...env,
   });
   const supergraphSdl = composeTestSupergraph([members, feed as unknown as TestSubgraph]);
-  gateway = await createGateway(config, { supergraphSdl });
+  // `viewer` answers with the subscriber's memberId: per-viewer, as `@perViewer` fields are in the real subgraphs.
+  return createGateway(config, { supergraphSdl, perViewerFields: { Alert: ['viewer'] } });
 }
 
 beforeAll(async () => {
   ({ members, calendar } = await startTestSubgraphs(SIGNING_KEY));
   feed = new WsFeedSubgraph();
   await feed.start();
-  await startGateway();
+  gateway = await startGateway();
 });
 
 afterAll(async () => {
@@ -336,7 +340,8 @@ describe('subscriptions through the gateway', () => {
 
   it(`limits a connection to ${MAX_SUBSCRIPTIONS} concurrent subscriptions, and frees a slot when one ends`, async () => {
     const { client } = connect();
-    const open = Array.from({ length: MAX_SUBSCRIPTIONS }, () => client.iterate({ query: ALERT_QUERY })[Symbol.asyncIterator]());
+    // Distinct operations, so that each has its own subgraph stream to count (identical ones share it).
+    const open = Array.from({ length: MAX_SUBSCRIPTIONS }, (_, i) => client.iterate({ query: ALERT_QUERY.replace('Alerts', `Alerts${i}`) })[Symbol.asyncIterator]());
     const pending = open.map((iterator) => iterator.next());
     await waitFor(() => feed.channel.open === MAX_SUBSCRIPTIONS, 'the subgraph streams');
     const refused = client.iterate({ query: ALERT_QUERY });
@@ -357,7 +362,7 @@ describe('subscriptions through the gateway', () => {
   it('closes the subgraph stream when the client completes or disconnects', async () => {
     const { client } = connect();
     client.iterate({ query: ALERT_QUERY })[Symbol.asyncIterator]().next().catch(() => {});
-    client.iterate({ query: ALERT_QUERY })[Symbol.asyncIterator]().next().catch(() => {});
+    client.iterate({ query: ALERT_QUERY.replace('Alerts', 'OtherAlerts') })[Symbol.asyncIterator]().next().catch(() => {});
     await waitFor(() => feed.channel.open === 2, 'the subgraph streams');
     await client.dispose();
     await waitFor(() => feed.channel.open === 0, 'the subgraph streams to close');
@@ -413,6 +418,133 @@ describe('subscriptions through the gateway', () => {
     feed.channel.publish(event('a7'));
     expect((await second).value).toEqual({ data: { alertRaised: { id: 'a7', raisedBy: { displayName: 'Member m-7' } } } });
     await iterator.return?.();
+  });
+
+  describe('shared per audience', () => {
+    const SHARED_QUERY = 'subscription Shared { alertRaised { id title raisedBy { displayName } } }';
+    const metricsUrl = () => gateway.url.replace(/\/graphql$/, '/metrics');
+    async function sharedUpstreams(): Promise<number> {
+      const text = await (await fetch(metricsUrl())).text();
+      const line = text.split('\n').find((l) => l.startsWith('pdn_gateway_shared_subscriptions '));
+      return Number(line?.split(' ')[1]);
+    }
+    async function member(subject: string, claims: Record<string, unknown> = {}) {
+      const token = await signToken({ role: 'PROMENEUR', status: 'ACTIVE', departments: ['32'], ...claims }, subject);
+      return connect({ authorization: `Bearer ${token}` }).client;
+    }
+    const subscribe = (client: Client, query = SHARED_QUERY) => client.iterate({ query })[Symbol.asyncIterator]() as AsyncIterator<AlertResult>;
+
+    it('serves the members of one audience from one subgraph stream and one entity fetch per event', async () => {
+      const subscribers = await Promise.all(['m-1', 'm-2', 'm-3'].map(async (id) => subscribe(await member(id))));
+      const firsts = subscribers.map((iterator) => iterator.next());
+      await waitFor(() => feed.channel.open === 1 && feed.connections.length > 0, 'the shared subgraph stream');
+      // Give the later subscribers the time to subscribe: they must join the same stream.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(feed.channel.open).toBe(1);
+      expect(await sharedUpstreams()).toBe(1);
+      const before = members.received.length;
+      feed.channel.publish(event('s1'));
+      for (const first of firsts) {
+        expect((await first).value).toEqual({ data: { alertRaised: { id: 's1', title: 'Alert s1', raisedBy: { displayName: 'Member m-7' } } } });
+      }
+      expect(members.received.length - before).toBe(1);
+      await Promise.all(subscribers.map((iterator) => iterator.return!()));
+      await waitFor(() => feed.channel.open === 0, 'the shared stream to stop with its last subscriber');
+    });
+
+    it('does not share between départements, roles or kinds of caller', async () => {
+      const clients = [
+        await member('m-1'),
+        await member('m-2', { departments: ['31'] }),
+        await member('m-3', { departments: ['32', '31'] }),
+        await member('m-4', { role: 'COORDINATOR' }),
+        await member('m-5', { status: 'CANDIDATE' }),
+        connect().client,
+      ];
+      const subscribers = clients.map((client) => subscribe(client));
+      const firsts = subscribers.map((iterator) => iterator.next());
+      await waitFor(() => feed.channel.open === clients.length, 'one subgraph stream per audience');
+      expect(await sharedUpstreams()).toBe(clients.length);
+      const before = members.received.length;
+      feed.channel.publish(event('s2'));
+      for (const first of firsts) expect(((await first).value as AlertResult).data?.alertRaised).toMatchObject({ id: 's2' });
+      expect(members.received.length - before).toBe(clients.length);
+      // A member's own identity reached the subgraph for each audience.
+      expect(feed.connections.slice(-clients.length).map((caller) => (caller.kind === 'member' ? caller.memberId : caller.kind)).sort()).toEqual(
+        ['anonymous', 'm-1', 'm-2', 'm-3', 'm-4', 'm-5'],
+      );
+      await Promise.all(subscribers.map((iterator) => iterator.return!()));
+    });
+
+    it('gives each member their own stream when the operation selects a per-viewer field, through fragments too', async () => {
+      const query = 'subscription Mine { alertRaised { id ...Who } } fragment Who on Alert { viewer }';
+      const subscribers = [subscribe(await member('m-1'), query), subscribe(await member('m-2'), query)];
+      const firsts = subscribers.map((iterator) => iterator.next());
+      await waitFor(() => feed.channel.open === 2, 'one subgraph stream per member');
+      feed.channel.publish(event('s3'));
+      expect(((await firsts[0]!).value as AlertResult).data?.alertRaised).toEqual({ id: 's3', viewer: 'm-1' });
+      expect(((await firsts[1]!).value as AlertResult).data?.alertRaised).toEqual({ id: 's3', viewer: 'm-2' });
+      await Promise.all(subscribers.map((iterator) => iterator.return!()));
+    });
+
+    it('keeps serving the others when one subscriber leaves, and stops the stream with the last', async () => {
+      const first = await member('m-1');
+      const second = await member('m-2');
+      const leaving = subscribe(first);
+      const staying = subscribe(second);
+      const pendingLeaving = leaving.next();
+      let next = staying.next();
+      await waitFor(() => feed.channel.open === 1, 'the shared stream');
+      feed.channel.publish(event('s4'));
+      expect(((await pendingLeaving).value as AlertResult).data?.alertRaised).toMatchObject({ id: 's4' });
+      expect(((await next).value as AlertResult).data?.alertRaised).toMatchObject({ id: 's4' });
+      // The subscriber that started the stream leaves, with its whole connection.
+      await first.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(feed.channel.open).toBe(1);
+      next = staying.next();
+      feed.channel.publish(event('s5'));
+      expect(((await next).value as AlertResult).data?.alertRaised).toMatchObject({ id: 's5' });
+      await staying.return!();
+      await waitFor(() => feed.channel.open === 0, 'the stream to stop with its last subscriber');
+      expect(await sharedUpstreams()).toBe(0);
+    });
+
+    it('shares nothing with SHARED_SUBSCRIPTIONS=false', async () => {
+      const unshared = await startGateway({ SHARED_SUBSCRIPTIONS: 'false' });
+      const shared = gateway;
+      gateway = unshared;
+      try {
+        const subscribers = [subscribe(await member('m-1')), subscribe(await member('m-2'))];
+        const firsts = subscribers.map((iterator) => iterator.next());
+        await waitFor(() => feed.channel.open === 2, 'one subgraph stream per subscription');
+        feed.channel.publish(event('s6'));
+        for (const first of firsts) expect(((await first).value as AlertResult).data?.alertRaised).toMatchObject({ id: 's6' });
+        await Promise.all(subscribers.map((iterator) => iterator.return!()));
+      } finally {
+        gateway = shared;
+        await unshared.stop();
+      }
+    });
+
+    it('ends every subscriber of a shared stream with SERVICE_UNAVAILABLE when the subgraph goes away', async () => {
+      const subscribers = [subscribe(await member('m-1')), subscribe(await member('m-2')), subscribe(await member('m-3'))];
+      const firsts = subscribers.map((iterator) => iterator.next());
+      await waitFor(() => feed.channel.open === 1, 'the shared stream');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await feed.crash();
+      try {
+        for (const [i, first] of firsts.entries()) {
+          const result = (await first).value as AlertResult;
+          expect(result.data).toBeNull();
+          expect(result.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', service: 'feed' }) })]);
+          expect((await subscribers[i]!.next()).done).toBe(true);
+        }
+        expect(await sharedUpstreams()).toBe(0);
+      } finally {
+        await feed.start();
+      }
+    });
   });
 
   it('closes client connections with 1001 when the gateway stops', async () => {

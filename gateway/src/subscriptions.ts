@@ -24,6 +24,7 @@ import { admit, clientAddress, type RateLimiter, type RateLimitSubject, rateLimi
 import { type QueryProtection, subscribeRefusal } from './query-limits/query-protection.js';
 import type { SessionRevocationCheck } from './session-revocations.js';
 import type { ApiKeyGrant } from './subgraph-data-source.js';
+import { PerViewerDetector, type PerViewerFields, SharedSubscriptions } from './shared-subscriptions/index.js';
 import { buildSubscriptionSchema, SubgraphConnections, type SubscriptionContext } from './subscriptions-schema.js';
 import type { SubgraphEndpoint } from './supergraph.js';
 
@@ -54,6 +55,13 @@ export interface SubscriptionDependencies {
   keepAliveMs?: number;
   /** Each subscription is a SERVER span (off when absent). */
   tracing?: Tracing;
+  /**
+   * The fields whose answer depends on which member asks (gateway/per-viewer-fields.json, see
+   * shared-subscriptions/audience.ts). Absent or null: members share nothing with one another.
+   */
+  perViewerFields?: PerViewerFields;
+  /** false: every client subscription runs its own upstream (SHARED_SUBSCRIPTIONS=false), as before sharing. */
+  shareSubscriptions?: boolean;
 }
 
 export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
@@ -134,7 +142,7 @@ function describeCaller(caller: Caller | undefined) {
  * operation log, timeouts and partial results. One path for them keeps one behaviour to test.
  */
 /** What every subscription server of the process holds now: read when /metrics is scraped. */
-const liveServers = new Set<{ sockets: Set<unknown>; actives: Set<Set<string>> }>();
+const liveServers = new Set<{ sockets: Set<unknown>; actives: Set<Set<string>>; shared: SharedSubscriptions }>();
 gauge({
   name: 'pdn_gateway_websocket_connections',
   help: 'Open graphql-ws WebSocket connections',
@@ -152,12 +160,49 @@ gauge({
   },
 });
 
+gauge({
+  name: 'pdn_gateway_shared_subscriptions',
+  help: 'Upstream subscriptions running for the gateway\'s WebSocket subscriptions: one per (operation, variables, audience)',
+  collect() {
+    this.set([...liveServers].reduce((sum, server) => sum + server.shared.upstreams, 0));
+  },
+});
+
+/**
+ * Subscriptions shared per audience. A subscription's events depend on the operation, its variables
+ * and who asks; of who asks, the subgraphs read the kind, role, status and départements of a member,
+ * their memberId only for per-viewer fields (`@perViewer`, `@visibility(layer: "PRIVATE")`), and the
+ * key of a partner application. Client subscriptions that agree on all of it (their audience, see
+ * shared-subscriptions/audience.ts) are served by one hub: one execution on the stitched schema, so one
+ * subgraph stream and one `_entities` fetch per event, whose results go to each of them. Everything
+ * per connection stays per connection: authentication, rate limits, API key and session checks, the
+ * subscription limit, one span and one log line per client subscription. The hub runs with the
+ * identity of the subscriber that started it, which gives every other member of the group the same
+ * answers since they differ in nothing the selected fields read; it stops when its last subscriber
+ * leaves, and an upstream failure reaches each of them as it would have reached one.
+ */
 export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionDependencies): SubscriptionServer {
   const { logger, identitySigningKey } = deps;
   const tracing = deps.tracing ?? TRACING_OFF;
   const maxSubscriptions = deps.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
   const log = logger.child({ component: 'subscriptions' });
   const schema = buildSubscriptionSchema(deps);
+  const shared = new SharedSubscriptions({
+    detector: new PerViewerDetector(schema, deps.perViewerFields ?? null),
+    share: deps.shareSubscriptions ?? true,
+    formatResult: (result) => formatResult(result),
+    logger: log,
+    // The hub's own subgraph connections, signed with its first subscriber's caller, closed when it stops.
+    // The upstream carries that subscriber's request id and trace: the subgraph stream and the entity
+    // fetches of every event are logged and traced under the subscription that started them.
+    openUpstream: (args, caller) => {
+      const connection = new SubgraphConnections(caller, identitySigningKey, log);
+      return {
+        contextValue: { ...(args.contextValue as SubscriptionContext), caller, connection } satisfies SubscriptionContext,
+        dispose: () => connection.dispose(),
+      };
+    },
+  });
 
   const format = (error: GraphQLError | GraphQLFormattedError): GraphQLFormattedError => {
     const formatted = error instanceof GraphQLError ? error.toJSON() : error;
@@ -166,15 +211,21 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
       onInternalError: (internal) => log.error({ err: internal }, 'internal error in a subscription'),
     });
   };
+  /** A result as a client gets it: graphql-ws's `next` payload, errors formatted. */
+  const formatResult = (result: ExecutionResult | FormattedExecutionResult): FormattedExecutionResult => {
+    const { errors, ...rest } = result;
+    return errors?.length ? { ...rest, errors: errors.map(format) } : (rest as FormattedExecutionResult);
+  };
 
   // A message larger than any caller's request limit closes the connection (1009) before it is parsed.
   const maxPayload = deps.protection && deps.protection.highestLimits.maxRequestBytes + 1024;
   const wss = new WebSocketServer({ noServer: true, ...(maxPayload ? { maxPayload } : {}) });
-  const live = { sockets: wss.clients as Set<unknown>, actives: new Set<Set<string>>() };
+  const live = { sockets: wss.clients as Set<unknown>, actives: new Set<Set<string>>(), shared };
   liveServers.add(live);
   const server = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
     {
       schema,
+      subscribe: (args) => shared.subscribe(args, (args.contextValue as SubscriptionContext).caller),
       onConnect: async (ctx: WsContext) => {
         const params = ctx.connectionParams ?? {};
         const credentials = {
@@ -273,7 +324,13 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
         ctx.extra.spans.set(id, span);
         const { traceId, spanId } = span.trace;
         log.info({ requestId, traceId, spanId, operationName, caller: describeCaller(connection.caller), id }, 'subscription');
-        return { caller: connection.caller, requestId, connection, span };
+        // A shared event is serialised once for every subscriber of its hub: only its envelope is per subscription.
+        const socket = ctx.extra.socket;
+        const envelope = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        const sendNext = (payloadJson: string) => {
+          if (socket.readyState === socket.OPEN) socket.send(`${envelope}${payloadJson}}`);
+        };
+        return { caller: connection.caller, requestId, connection, span, sendNext };
       },
       onNext: (_ctx: WsContext, _id: string, _payload: SubscribePayload, _args: unknown, result: ExecutionResult | FormattedExecutionResult) =>
         result.errors?.length ? { ...result, errors: result.errors.map(format) } : undefined,
@@ -292,7 +349,8 @@ export function attachSubscriptionServer(httpServer: Server, deps: SubscriptionD
         ctx.extra.stopWatchingApiKey?.();
         ctx.extra.stopWatchingSession?.();
         if (ctx.extra.active) live.actives.delete(ctx.extra.active);
-        // graphql-ws has returned every running operation's iterator; this closes the subgraph sockets.
+        // graphql-ws has returned every running operation's iterator, which left their hubs (the hubs own
+        // the subgraph sockets); this connection's own holds none, disposed for good measure.
         void ctx.extra.connection?.dispose();
       },
     },

@@ -119,6 +119,23 @@ describe('query limits', () => {
       expect(check(query)).toBe('ok'); // 69
     });
 
+    it('should measure a document it has seen again with the variables of each request', () => {
+      // As Apollo does: one parsed document per query text, checked on every request.
+      const protection = protectionWith();
+      const document = parse('query($n: Int = 34) { nodes(last: $n) { nodes { id } } }');
+      const checkWith = (variables: Record<string, unknown>) =>
+        refusalOf(() => protection.checkOperation({ caller: member }, { schema, document, operation: getOperationAST(document)!, variables }));
+      for (let round = 0; round < 2; round++) {
+        expect(checkWith({ n: 49 })).toBeUndefined();
+        expect(checkWith({ n: 50 })).toEqual(expect.objectContaining({ code: 'QUERY_TOO_COMPLEX' }));
+        expect(checkWith({})).toBeUndefined();
+      }
+      // Variables too deep to serialise are still measured (and refused by graphql-js later, not here).
+      let deep: unknown = 1;
+      for (let i = 0; i < 20_000; i++) deep = { a: deep };
+      expect(checkWith({ n: deep })).toBeUndefined();
+    });
+
     it('should count a connection without first or last, and a plain list, at the default size of 20', () => {
       // 1 + 20 × (1 + 1 × (1 + 1)) = 61 for the connection; 1 + 20 × 1 = 21 for the list: 82
       expect(check('{ nodes { edges { node { id } } } list { id } }')).toBe('ok');

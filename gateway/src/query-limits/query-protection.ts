@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, forbidden, unauthenticated } from '@pdn/errors'
 import { type Caller, isCoordinator } from '@pdn/identity';
 import { type Safelist, sha256Hex } from '../persisted-queries/persisted-operations.js';
 import type { ApiKeyGrant } from '../subgraph-data-source.js';
-import { countTokens, measureOperation } from './query-analysis.js';
+import { countTokens, measureOperation, type OperationMeasures } from './query-analysis.js';
 import type { QueryLimitName, QueryLimits, QueryLimitSettings } from './query-limits.js';
 
 /** Who sends the operation: the caller, and the API key's grant when a partner key authenticated. */
@@ -74,9 +74,32 @@ export function limitsFor(settings: QueryLimitSettings, caller: Caller): QueryLi
  * and graphql-ws (subscriptions.ts): the safelist, size and tokens before parsing; introspection,
  * depth, aliases, root fields and cost on the validated document. Each throws a DomainError.
  */
+/** Sources and variable sets remembered per operation: clients repeat the same few operations. */
+const MAX_REMEMBERED = 1000;
+const MAX_REMEMBERED_SOURCE_CHARS = 64 * 1024;
+const MAX_VARIABLE_SETS_PER_OPERATION = 64;
+
+const MAX_VARIABLES_KEY_CHARS = 4096;
+
+function variablesKey(variables: Readonly<Record<string, unknown>> | null | undefined): string | undefined {
+  try {
+    const key = JSON.stringify(variables ?? {});
+    return key.length <= MAX_VARIABLES_KEY_CHARS ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class QueryProtection {
   /** The most any caller may send: what the HTTP body parser and graphql-js's parser enforce first. */
   readonly highestLimits: QueryLimits;
+  /** Tokens per source text, counted once. */
+  private readonly tokenCounts = new Map<string, number>();
+  /**
+   * Measures per operation (Apollo keeps one parsed document per query text) and variables (list sizes
+   * may come from them), measured once per schema.
+   */
+  private readonly measured = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; byVariables: Map<string, OperationMeasures> }>();
 
   constructor(readonly options: QueryProtectionOptions) {
     const kinds = Object.values(options.limits.byKind);
@@ -103,13 +126,47 @@ export class QueryProtection {
       );
     }
     this.within(limits, 'requestBytes', requestBytes);
-    this.within(limits, 'tokens', countTokens(source));
+    this.within(limits, 'tokens', this.tokensOf(source));
+  }
+
+  private tokensOf(source: string): number {
+    const known = this.tokenCounts.get(source);
+    if (known !== undefined) return known;
+    const tokens = countTokens(source);
+    if (source.length <= MAX_REMEMBERED_SOURCE_CHARS) {
+      if (this.tokenCounts.size >= MAX_REMEMBERED) this.tokenCounts.clear();
+      this.tokenCounts.set(source, tokens);
+    }
+    return tokens;
+  }
+
+  private measuresOf(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Readonly<Record<string, unknown>> | null | undefined,
+  ): OperationMeasures {
+    let entry = this.measured.get(operation);
+    if (!entry || entry.schema !== schema) {
+      entry = { schema, byVariables: new Map() };
+      this.measured.set(operation, entry);
+    }
+    const measure = () => measureOperation(schema, document, operation, variables, { defaultListSize: this.options.limits.defaultListSize });
+    const key = operation.variableDefinitions?.length ? variablesKey(variables) : '';
+    // Hostile variables (nested too deep to serialise, or huge) are measured without being remembered.
+    if (key === undefined) return measure();
+    const known = entry.byVariables.get(key);
+    if (known) return known;
+    const measures = measure();
+    if (entry.byVariables.size >= MAX_VARIABLE_SETS_PER_OPERATION) entry.byVariables.clear();
+    entry.byVariables.set(key, measures);
+    return measures;
   }
 
   /** On the parsed and validated document. */
   checkOperation({ caller }: Requester, { schema, document, operation, variables }: OperationToCheck): void {
     const limits = limitsFor(this.options.limits, caller);
-    const measures = measureOperation(schema, document, operation, variables, { defaultListSize: this.options.limits.defaultListSize });
+    const measures = this.measuresOf(schema, document, operation, variables);
     if (measures.introspection && caller.kind === 'anonymous' && this.options.introspection === 'authenticated') {
       throw unauthenticated('Introspecting the schema needs a member session or an API key.');
     }

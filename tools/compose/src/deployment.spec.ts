@@ -175,12 +175,15 @@ describe('deploy/docker/Dockerfile', () => {
     }
     const gateway = lineage('gateway');
     expect(gateway).toContain('COPY --from=build /app/gateway/supergraph.graphql ./gateway/supergraph.graphql');
+    // Read beside the supergraph (shared subscriptions): without it, members share no upstream subscription.
+    expect(gateway).toContain('COPY --from=build /app/gateway/per-viewer-fields.json ./gateway/per-viewer-fields.json');
     expect(gateway).toContain('COPY --from=build /app/libs/client/persisted-operations.json ./libs/client/persisted-operations.json');
     expect(read('gateway/src/gateway.config.ts')).toContain("new URL('../supergraph.graphql', import.meta.url)");
     expect(read('gateway/src/gateway.config.ts')).toContain("new URL('../../libs/client/persisted-operations.json', import.meta.url)");
     // The console's bundle is built into gateway/dist/console-assets, which the dist copy carries.
     expect(read('gateway/console/build.mjs')).toContain("join(here, '..', 'dist', 'console-assets')");
     expect(existsSync(join(ROOT, 'gateway/supergraph.graphql'))).toBe(true);
+    expect(existsSync(join(ROOT, 'gateway/per-viewer-fields.json'))).toBe(true);
     expect(existsSync(join(ROOT, 'libs/client/persisted-operations.json'))).toBe(true);
   });
 

@@ -1,14 +1,16 @@
-// npm run compose           composes the subgraphs into gateway/supergraph.graphql
-// npm run compose -- --check fails when the committed file differs from a fresh composition
+// npm run compose           composes the subgraphs into gateway/supergraph.graphql, and lists their
+//                            per-viewer fields in gateway/per-viewer-fields.json
+// npm run compose -- --check fails when a committed file differs from a fresh composition
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
+  PER_VIEWER_FIELDS_PATH,
   SUPERGRAPH_PATH,
   composeWorkspace,
   describeDifference,
   discoverServices,
-  readCommittedSupergraph,
+  readCommitted,
   readSubgraphConfig,
   workspaceRoot,
 } from './compose.js';
@@ -21,31 +23,41 @@ async function main(): Promise<number> {
     console.error(`compose: no services/${missing.map((entry) => entry.name).join(', services/')} yet: left out`);
   }
 
-  const { supergraphSdl, hints } = await composeWorkspace();
+  const { supergraphSdl, perViewerFieldsJson, hints } = await composeWorkspace();
+  const outputs = [
+    { path: SUPERGRAPH_PATH, text: supergraphSdl },
+    { path: PER_VIEWER_FIELDS_PATH, text: perViewerFieldsJson },
+  ];
   if (hints.length > 0 && !check) {
     console.error(`compose: ${hints.length} composition hint(s):\n  ${hints.join('\n  ')}`);
   }
 
   if (check) {
-    const difference = describeDifference(readCommittedSupergraph(), supergraphSdl, SUPERGRAPH_PATH);
-    if (difference === '') {
-      console.log(`compose: ${SUPERGRAPH_PATH} is up to date`);
-      return 0;
+    let stale = 0;
+    for (const { path, text } of outputs) {
+      const difference = describeDifference(readCommitted(path), text, path);
+      if (difference === '') {
+        console.log(`compose: ${path} is up to date`);
+        continue;
+      }
+      stale++;
+      const fresh = join(mkdtempSync(join(tmpdir(), 'pdn-compose-')), basename(path));
+      writeFileSync(fresh, text);
+      console.error(
+        `compose --check: ${path} is stale.\n${difference}\n` +
+          `  whole difference: diff -u ${path} ${fresh}\n` +
+          `  fix: npm run compose, then commit ${path}`,
+      );
     }
-    const fresh = join(mkdtempSync(join(tmpdir(), 'pdn-compose-')), 'supergraph.graphql');
-    writeFileSync(fresh, supergraphSdl);
-    console.error(
-      `compose --check: ${SUPERGRAPH_PATH} is stale.\n${difference}\n` +
-        `  whole difference: diff -u ${SUPERGRAPH_PATH} ${fresh}\n` +
-        `  fix: npm run compose, then commit ${SUPERGRAPH_PATH}`,
-    );
-    return 1;
+    return stale === 0 ? 0 : 1;
   }
 
-  const target = join(workspaceRoot, SUPERGRAPH_PATH);
-  mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(target, supergraphSdl);
-  console.log(`compose: wrote ${SUPERGRAPH_PATH}`);
+  for (const { path, text } of outputs) {
+    const target = join(workspaceRoot, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    console.log(`compose: wrote ${path}`);
+  }
   return 0;
 }
 

@@ -10,6 +10,7 @@ import type { DataSubject, VisibilityLayer } from './visibility-rules.js';
  */
 export const VISIBILITY_DIRECTIVE = 'visibility';
 export const REQUIRE_SCOPE_DIRECTIVE = 'requireScope';
+export const PER_VIEWER_DIRECTIVE = 'perViewer';
 
 export const visibilityDirectives: GraphQLDirective[] = [
   new GraphQLDirective({
@@ -23,6 +24,11 @@ export const visibilityDirectives: GraphQLDirective[] = [
     description: 'A partner application needs one of these API key scopes for this root field (FORBIDDEN otherwise).',
     locations: [DirectiveLocation.FIELD_DEFINITION],
     args: { scopes: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))) } },
+  }),
+  new GraphQLDirective({
+    name: PER_VIEWER_DIRECTIVE,
+    description: 'The answer depends on which member asks (their memberId), beyond their role, status and départements: the gateway never shares it between subscribers.',
+    locations: [DirectiveLocation.FIELD_DEFINITION],
   }),
 ];
 
@@ -42,6 +48,19 @@ export function Visibility(layer: Exclude<VisibilityLayer, 'PUBLIC'>): MethodDec
  */
 export function RequireScope(...scopes: [ApiScope, ...ApiScope[]]): MethodDecorator {
   return Directive(`@${REQUIRE_SCOPE_DIRECTIVE}(scopes: [${scopes.map((s) => `"${s}"`).join(', ')}])`) as MethodDecorator;
+}
+
+/**
+ * Says that a field's answer depends on the caller's memberId (`acknowledgedByMe`, `myRegistration`, a
+ * stream filtered per member…), not only on what the gateway calls the caller's audience: kind, role,
+ * status and départements. The gateway runs one upstream subscription for the subscribers of one
+ * audience (gateway/src/shared-subscriptions); an operation selecting such a field, or a
+ * `@Visibility('PRIVATE')` one (the subject sees it), runs per member instead. `npm run compose` lists
+ * these fields in gateway/per-viewer-fields.json. Put it on every resolver that reads the caller's
+ * memberId, or on a field whose visibility treats the caller's own data apart.
+ */
+export function PerViewer(): MethodDecorator & PropertyDecorator {
+  return Directive(`@${PER_VIEWER_DIRECTIVE}`) as MethodDecorator & PropertyDecorator;
 }
 
 export type SubjectOf<TSource = never> = (source: TSource) => DataSubject;

@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
-import { RequireScope } from '@pdn/subgraph';
+import { PerViewer, RequireScope } from '@pdn/subgraph';
 import type { EventRow } from '../db/calendar.tables.js';
 import { Member, memberReference } from '../members/member.reference.js';
 import { Registration, RegistrationStatus } from '../registrations/registration.model.js';
@@ -102,6 +102,7 @@ export class EventsResolver {
   }
 
   @ResolveField(() => Registration, { nullable: true, description: 'The caller\'s registration, whatever its status; null when anonymous or never registered' })
+  @PerViewer()
   myRegistration(@CurrentCaller() caller: Caller, @Parent() event: EventRow) {
     return this.seating.mine(caller, event);
   }

@@ -1,6 +1,7 @@
 import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller } from '@pdn/identity/nest';
+import { PerViewer } from '@pdn/subgraph';
 import { Member } from '../members/member.reference.js';
 import { Registration, RegistrationStatus } from './registration.model.js';
 import { RegistrationsService } from './registrations.service.js';
@@ -14,6 +15,7 @@ export class MemberRegistrationsResolver {
     description:
       'Ordered by event start. The member sees all of theirs; a coordinator, those to the events of their départements; anyone else an empty list.',
   })
+  @PerViewer() // the member sees all of theirs
   registrations(
     @CurrentCaller() caller: Caller,
     @Parent() member: Member,

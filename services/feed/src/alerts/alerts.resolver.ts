@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver, Subscription } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
-import { DateTimeScalar, RequireScope } from '@pdn/subgraph';
+import { DateTimeScalar, PerViewer, RequireScope } from '@pdn/subgraph';
 import type { AlertRow } from '../db/feed.tables.js';
 import { authorReference, Member } from '../members/member.reference.js';
 import { AlertStatus } from './alert.enums.js';
@@ -72,6 +72,7 @@ export class AlertsResolver {
     description: 'Acknowledgements and resolutions of the alerts the caller sees (one when `id` is given), and CRITICAL reminders to those who have not acknowledged',
   })
   @RequireScope('ALERTS_READ')
+  @PerViewer() // CRITICAL reminders go to the members who have not acknowledged
   alertUpdated(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID, nullable: true }) id: string | null) {
     return this.service.updatedStream(caller, id);
   }
@@ -92,6 +93,7 @@ export class AlertsResolver {
   }
 
   @ResolveField(() => Boolean)
+  @PerViewer()
   acknowledgedByMe(@CurrentCaller() caller: Caller, @Parent() alert: AlertRow) {
     return this.service.acknowledgedByMe(caller, alert);
   }

@@ -1,7 +1,7 @@
 import { Directive, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Caller } from '@pdn/identity';
 import { CurrentCaller } from '@pdn/identity/nest';
-import { JSONScalar } from '@pdn/subgraph';
+import { JSONScalar, PerViewer } from '@pdn/subgraph';
 import { Member } from '../members/member.reference.js';
 import { FeedPersonalDataService } from './personal-data.service.js';
 
@@ -15,6 +15,7 @@ export class FeedPersonalDataResolver {
 
   @ResolveField(() => JSONScalar, { nullable: true, description: 'What feed holds about the member: the member only, null for anyone else' })
   @Directive('@inaccessible')
+  @PerViewer()
   feedPersonalData(@CurrentCaller() caller: Caller, @Parent() member: Member) {
     return this.service.partFor(caller, member.id);
   }

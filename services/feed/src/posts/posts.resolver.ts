@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver, Subscription } from '@nestjs/graphql';
 import { type Caller } from '@pdn/identity';
 import { CurrentCaller, RequireMember, RequireRole, type SubgraphContext } from '@pdn/identity/nest';
-import { RequireScope } from '@pdn/subgraph';
+import { PerViewer, RequireScope } from '@pdn/subgraph';
 import type { CommentRow, PostRow } from '../db/feed.tables.js';
 import { authorReference, Member } from '../members/member.reference.js';
 import { Structure, structureReference } from '../structures/structure.reference.js';
@@ -108,6 +108,7 @@ export class PostsResolver {
   }
 
   @ResolveField(() => Post, { nullable: true, description: 'The original of a republication, when the caller may see it' })
+  @PerViewer() // a hidden original shows to its author
   republishedFrom(@CurrentCaller() caller: Caller, @Parent() post: PostRow) {
     return this.service.republishedFrom(caller, post);
   }
@@ -132,6 +133,7 @@ export class PostsResolver {
   }
 
   @ResolveField(() => [Reaction], { description: 'The reactions the caller gave; empty when not signed in' })
+  @PerViewer()
   myReactions(@CurrentCaller() caller: Caller, @Parent() post: PostRow) {
     return this.service.myReactions(caller, post);
   }
@@ -148,6 +150,7 @@ export class CommentsResolver {
   constructor(private readonly service: PostsService) {}
 
   @ResolveField(() => Post)
+  @PerViewer() // a hidden post shows to its author
   post(@CurrentCaller() caller: Caller, @Parent() comment: CommentRow) {
     return this.service.postOfComment(caller, comment);
   }
@@ -164,6 +167,7 @@ export class MemberPostsResolver {
   constructor(private readonly service: PostsService) {}
 
   @ResolveField(() => PostConnection, { description: 'The member\'s posts and republications the caller may see, newest first' })
+  @PerViewer() // hidden posts show to their author
   posts(
     @CurrentCaller() caller: Caller,
     @Parent() member: Member,
