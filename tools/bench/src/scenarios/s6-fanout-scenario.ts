@@ -23,6 +23,8 @@ export interface FanoutOptions {
   loadProcesses: number;
   /** Distinct promeneurs whose tokens the clients share (round-robin). */
   members: number;
+  /** Départements the promeneurs are spread over (round-robin); every alert names them all. */
+  departments: number;
   databaseServerUrl: string;
   redisUrl?: string;
   workDir: string;
@@ -63,6 +65,8 @@ export interface FanoutResult {
       /** The JavaScript heap in use, and memory held outside it (buffers): what the RSS is made of. */
       heapUsedBytes?: number;
       externalMemoryBytes?: number;
+      /** Upstream subscriptions the gateway runs for them (one per audience: operation, variables, who asks). */
+      sharedUpstreams?: number;
     };
   };
   /** Expected deliveries (clients × alerts), those received, and the ones that never came. */
@@ -168,6 +172,7 @@ async function gatewayMetrics(gatewayUrl: string): Promise<FanoutResult['setup']
       residentMemoryBytes: value('pdn_process_resident_memory_bytes'),
       heapUsedBytes: value('pdn_nodejs_heap_size_used_bytes'),
       externalMemoryBytes: value('pdn_nodejs_external_memory_bytes'),
+      sharedUpstreams: value('pdn_gateway_shared_subscriptions'),
     };
   } catch {
     return {};
@@ -250,7 +255,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
   try {
     const members = Math.max(1, Math.min(options.members, options.clients));
     log(`S6: creating a coordinator and ${members} promeneurs through the gateway`);
-    const people = await createS6People(system.gatewayUrl, members);
+    const people = await createS6People(system.gatewayUrl, members, { departments: options.departments, membersDatabaseUrl: system.databases.members });
     const gatewayRssBeforeClients = residentBytes(system.gateway.pid);
 
     // Clients spread evenly over the load processes; tokens handed out round-robin.
@@ -293,7 +298,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
             category: 'VIRAL_CHALLENGE',
             title,
             body: 'Un défi dangereux circule sur les réseaux : prévenir les jeunes suivis.',
-            departments: ['32'],
+            departments: people.departments,
           },
         },
         people.coordinator.token,
@@ -437,6 +442,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
         intervalMs: options.intervalMs,
         loadProcesses: processes,
         members,
+        departments: people.departments.length,
         cpuProfile: options.cpuProfile ?? false,
         drainTimeoutMs: options.drainTimeoutMs,
         connectConcurrency: options.connectConcurrency,
@@ -500,14 +506,14 @@ export function describeFanout(result: FanoutResult): string {
   const { deliveries: d, latencyMs: l, memory: m, settings: s, targets: t } = result;
   const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const lines = [
-    `S6 subscription fan-out: ${s.clients} graphql-ws clients (${s.loadProcesses} load process(es), ${s.members} members' tokens shared), ${s.alerts} alerts every ${s.intervalMs} ms`,
+    `S6 subscription fan-out: ${s.clients} graphql-ws clients (${s.loadProcesses} load process(es), ${s.members} members' tokens shared, over ${s.departments} département(s)), ${s.alerts} alerts every ${s.intervalMs} ms`,
     `  delivery latency (raise → client, over the ${d.received} received): p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms, mean ${l.mean} ms — target p99 ≤ ${t.p99Ms} ms: ${mark(t.met.p99)}`,
     `  deliveries: ${d.received} of ${d.expected}, missing ${d.missing} (${d.errorsInstead} answered by an error instead) — target 0 missing: ${mark(t.met.missing)}; with errors ${d.withErrors}, wrong author ${d.wrongAuthor}, duplicates ${d.duplicates}`,
     `  gateway RSS: ${mb(m.gatewayRssBeforeClientsBytes)} before clients, ${mb(m.gatewayRssSubscribedBytes)} with every client subscribed (${Math.round((m.gatewayRssSubscribedBytes - m.gatewayRssBeforeClientsBytes) / 1024 / s.clients)} kB a client), peak ${mb(m.gatewayPeakRssBytes)} — target ≤ ${mb(t.rssBytes)}: ${mark(t.met.rss)}`,
     `  other peaks: feed ${mb(m.feedPeakRssBytes)}, members ${mb(m.membersPeakRssBytes)}; CPU s in the measured ${result.measuredSeconds} s: gateway ${result.cpuSeconds.gateway}, feed ${result.cpuSeconds.feed}, members ${result.cpuSeconds.members}, load ${result.cpuSeconds.load}`,
     `  per alert (p50/p99/max ms): ${result.perAlert.map((a) => `#${a.index} ${a.p50}/${a.p99}/${a.max}`).join(', ')}`,
     `  raiseAlert requests: p50 ${result.raiseLatencyMs.p50} ms, max ${result.raiseLatencyMs.max} ms; connect+subscribe ${result.setup.connectSeconds} s; ${result.setup.warmUpAlerts} warm-up alert(s)`,
-    `  gateway /metrics once subscribed: ${result.setup.gatewayMetrics.websocketConnections} WebSockets, ${result.setup.gatewayMetrics.activeSubscriptions} subscriptions, JS heap used ${mb(result.setup.gatewayMetrics.heapUsedBytes ?? 0)}, external ${mb(result.setup.gatewayMetrics.externalMemoryBytes ?? 0)}; open files at most ${result.gatewayPeakOpenFiles}`,
+    `  gateway /metrics once subscribed: ${result.setup.gatewayMetrics.websocketConnections} WebSockets, ${result.setup.gatewayMetrics.activeSubscriptions} subscriptions over ${result.setup.gatewayMetrics.sharedUpstreams ?? '?'} upstream subscription(s) (audiences), JS heap used ${mb(result.setup.gatewayMetrics.heapUsedBytes ?? 0)}, external ${mb(result.setup.gatewayMetrics.externalMemoryBytes ?? 0)}; open files at most ${result.gatewayPeakOpenFiles}`,
     `  load processes' event-loop delay p99/max (ms): ${result.loadEventLoopDelayMs.map((e) => `${e.p99}/${e.max}`).join(', ')}`,
     `  gateway settings: ${Object.entries(result.gatewaySettings)
       .filter(([name]) => !name.endsWith('_URL') && !['GATEWAY_HOST', 'GATEWAY_PORT'].includes(name))

@@ -26,6 +26,7 @@ describe('S6 subscription fan-out', () => {
       intervalMs: 200,
       loadProcesses: 2,
       members: 3,
+      departments: 2,
       databaseServerUrl: serverUrl,
       workDir,
       // As the end-to-end harness: a loaded CI machine must not turn a slow members answer into a missing alert.
@@ -39,7 +40,8 @@ describe('S6 subscription fan-out', () => {
   }, 240_000);
 
   it('reads the gateway as it ran: its sockets and subscriptions, its memory, and the settings used', () => {
-    expect(result.setup.gatewayMetrics).toMatchObject({ websocketConnections: 50, activeSubscriptions: 50 });
+    // Three promeneurs over two départements: two audiences, so two upstream subscriptions for 50 clients.
+    expect(result.setup.gatewayMetrics).toMatchObject({ websocketConnections: 50, activeSubscriptions: 50, sharedUpstreams: 2 });
     expect(result.memory.gatewayPeakRssBytes).toBeGreaterThan(0);
     expect(result.memory.gatewayPeakRssBytes).toBeGreaterThanOrEqual(result.memory.gatewayRssSubscribedBytes);
     expect(result.gatewaySettings).toMatchObject({ RATE_LIMIT_MEMBER_PER_MINUTE: '0', NODE_ENV: 'production', SUBGRAPH_TIMEOUT_MS: '10000' });

@@ -15,11 +15,13 @@ const USAGE = `node tools/bench/dist/scenarios/s6-fanout.js [options]
   --alerts N             measured alerts (default 20)
   --interval-ms N        between two raises (default 500)
   --load-processes N     processes the clients are spread over (default 2)
-  --members N            promeneurs whose access tokens the clients share (default 20)
+  --members N            promeneurs whose access tokens the clients share (default 200)
+  --departments N        départements the promeneurs are spread over, each an audience of its own (default 6, at most 12)
   --database-url URL     PostgreSQL server for the subgraphs' fresh databases (default TEST_DATABASE_URL or DATABASE_URL)
   --redis-url URL        feed pub/sub (and gateway counters) in Redis (default: none, in-process)
   --drain-timeout S      after the last raise, seconds to wait for missing deliveries (default 120)
   --connect-concurrency N  sockets each load process opens at once (default 100)
+  --gateway-env NAME=V   a gateway setting for this run (repeatable), e.g. SHARED_SUBSCRIPTIONS=false to measure without sharing
   --cpu-prof             run the gateway with node --cpu-prof and summarise where its time goes
   --out FILE             JSON result (default tools/bench/results/s6-fanout-<timestamp>.json)
   --keep-logs            keep the processes' logs (and the profile) instead of deleting them`;
@@ -31,10 +33,12 @@ const { values } = parseArgs({
     'interval-ms': { type: 'string' },
     'load-processes': { type: 'string' },
     members: { type: 'string' },
+    departments: { type: 'string' },
     'database-url': { type: 'string' },
     'redis-url': { type: 'string' },
     'drain-timeout': { type: 'string' },
     'connect-concurrency': { type: 'string' },
+    'gateway-env': { type: 'string', multiple: true },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string' },
     'keep-logs': { type: 'boolean', default: false },
@@ -56,6 +60,16 @@ function whole(name: string, text: string | undefined, fallback: number, min: nu
     process.exit(2);
   }
   return value;
+}
+
+const gatewayEnv: Record<string, string> = {};
+for (const setting of values['gateway-env'] ?? []) {
+  const equals = setting.indexOf('=');
+  if (equals <= 0) {
+    console.error(`--gateway-env takes NAME=VALUE, not "${setting}"\n\n${USAGE}`);
+    process.exit(2);
+  }
+  gatewayEnv[setting.slice(0, equals)] = setting.slice(equals + 1);
 }
 
 const databaseServerUrl = values['database-url'] ?? process.env['TEST_DATABASE_URL'] ?? process.env['DATABASE_URL'];
@@ -82,11 +96,13 @@ try {
     alerts: whole('alerts', values.alerts, 20, 1),
     intervalMs: whole('interval-ms', values['interval-ms'], 500, 0),
     loadProcesses: whole('load-processes', values['load-processes'], 2, 1),
-    members: whole('members', values.members, 20, 1),
+    members: whole('members', values.members, 200, 1),
+    departments: whole('departments', values.departments, 6, 1),
     databaseServerUrl,
     redisUrl: values['redis-url'],
     workDir,
     cpuProfile: values['cpu-prof'],
+    gatewayEnv,
     drainTimeoutMs: whole('drain-timeout', values['drain-timeout'], 120, 1) * 1000,
     connectConcurrency: whole('connect-concurrency', values['connect-concurrency'], 100, 1),
     log: (line) => console.error(line),

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { createServerDatabase, dropServerDatabase } from '@pdn/database';
 import { REPO_ROOT } from '../gateways/gateways-under-test.js';
 import { baseEnv, type PinnedProcess, spawnPinned } from '../load/pinned-process.js';
@@ -51,6 +52,8 @@ export interface S6System {
   subgraphs: Record<SubgraphName, PinnedProcess>;
   /** The gateway's environment as given (secrets left out), for the report. */
   gatewayEnv: Record<string, string>;
+  /** The subgraphs' fresh databases (the setup gives the coordinator several départements in members'). */
+  databases: Record<SubgraphName, string>;
   stop(): Promise<void>;
 }
 
@@ -173,7 +176,7 @@ export async function startS6System(options: S6SystemOptions): Promise<S6System>
     started.push(gateway);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     await untilReady('gateway', gateway, `http://127.0.0.1:${gatewayPort}/readyz`);
-    return { gatewayUrl, gateway, subgraphs, gatewayEnv, stop };
+    return { gatewayUrl, gateway, subgraphs, gatewayEnv, databases: databases as Record<SubgraphName, string>, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -206,24 +209,46 @@ export interface S6People {
   coordinator: { token: string; displayName: string; structureName: string };
   /** Access tokens of the promeneurs whose sockets subscribe (several sockets share each). */
   subscriberTokens: string[];
+  /** The départements the promeneurs are spread over (round-robin), all of which every alert names. */
+  departments: string[];
 }
 
+/** Départements of Occitanie and around, the first being the coordinator's own (the Gers). */
+export const S6_DEPARTMENTS = ['32', '31', '65', '82', '09', '40', '47', '64', '81', '11', '34', '46'];
+
 /**
- * Through the gateway, as the network grows: the admin creates a structure in the Gers and invites
- * its coordinator, who invites the promeneurs; each accepts (and so signs in). Promeneurs see the
- * alerts of their département from their first sign-in, so none needs to be labelled.
+ * Through the gateway, as the network grows: the admin creates a structure in each département and
+ * invites the promeneurs into them, and a coordinator in the Gers, who is then given the other
+ * départements too (in the members database: no mutation does that), so that one alert concerns
+ * every promeneur. Each accepts (and so signs in). Promeneurs see the alerts of their département from
+ * their first sign-in, so none needs to be labelled. Spread over départements, the subscribers form as
+ * many audiences, as production's would (the gateway shares one upstream subscription per audience).
  */
-export async function createS6People(gatewayUrl: string, promeneurs: number): Promise<S6People> {
+export async function createS6People(
+  gatewayUrl: string,
+  promeneurs: number,
+  options: { departments: number; membersDatabaseUrl: string },
+): Promise<S6People> {
+  const departments = S6_DEPARTMENTS.slice(0, Math.max(1, Math.min(options.departments, S6_DEPARTMENTS.length)));
   const admin = (await graphqlRequest<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, S6_ADMIN)).login.accessToken;
-  const structure = (
-    await graphqlRequest<{ createStructure: { id: string; name: string } }>(
-      gatewayUrl,
-      CREATE_STRUCTURE,
-      { input: { name: "BIJ d'Auch (S6)", kind: 'YOUTH_INFORMATION', commune: 'Auch', department: '32', postalCode: '32000' } },
-      admin,
-    )
-  ).createStructure;
-  const join = async (by: string, index: number, role: 'COORDINATOR' | 'PROMENEUR') => {
+  const structures = new Map<string, { id: string; name: string }>();
+  for (const department of departments) {
+    const name = department === '32' ? "BIJ d'Auch (S6)" : `Point jeunes ${department} (S6)`;
+    const commune = department === '32' ? 'Auch' : `Commune ${department}`;
+    structures.set(
+      department,
+      (
+        await graphqlRequest<{ createStructure: { id: string; name: string } }>(
+          gatewayUrl,
+          CREATE_STRUCTURE,
+          { input: { name, kind: 'YOUTH_INFORMATION', commune, department, postalCode: `${department}000` } },
+          admin,
+        )
+      ).createStructure,
+    );
+  }
+  const structure = structures.get('32') ?? structures.get(departments[0]!)!;
+  const join = async (by: string, index: number, role: 'COORDINATOR' | 'PROMENEUR', department = departments[0]!) => {
     const firstName = role === 'COORDINATOR' ? 'Claire' : `Promeneur${String.fromCharCode(97 + (index % 26))}${String.fromCharCode(97 + Math.floor(index / 26) % 26)}`;
     const invited = await graphqlRequest<{ inviteMember: { token: string } }>(
       gatewayUrl,
@@ -234,8 +259,8 @@ export async function createS6People(gatewayUrl: string, promeneurs: number): Pr
           firstName,
           lastName: 'Bench',
           role,
-          structureId: structure.id,
-          department: '32',
+          structureId: structures.get(department)!.id,
+          department,
         },
       },
       by,
@@ -246,12 +271,28 @@ export async function createS6People(gatewayUrl: string, promeneurs: number): Pr
     });
     return { token: accepted.acceptInvitation.accessToken, displayName: accepted.acceptInvitation.member.displayName };
   };
-  const coordinator = await join(admin, 0, 'COORDINATOR');
+  let coordinator = await join(admin, 0, 'COORDINATOR');
+  if (departments.length > 1) {
+    const db = new pg.Client({ connectionString: options.membersDatabaseUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE members SET coordinated_departments = $1 WHERE email = $2', [departments, 'coordinator-0@s6-fanout.test']);
+    } finally {
+      await db.end();
+    }
+    // A new sign-in: the access token carries the départements.
+    const token = (
+      await graphqlRequest<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, { email: 'coordinator-0@s6-fanout.test', password: 's6-fanout-password-0' })
+    ).login.accessToken;
+    coordinator = { ...coordinator, token };
+  }
   const subscriberTokens: string[] = [];
   // A few at a time: each acceptance hashes a password (argon2id), on a machine the others share.
   for (let i = 0; i < promeneurs; i += 4) {
-    const batch = await Promise.all(Array.from({ length: Math.min(4, promeneurs - i) }, (_, j) => join(coordinator.token, i + j + 1, 'PROMENEUR')));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(4, promeneurs - i) }, (_, j) => join(admin, i + j + 1, 'PROMENEUR', departments[(i + j) % departments.length])),
+    );
     subscriberTokens.push(...batch.map((person) => person.token));
   }
-  return { coordinator: { ...coordinator, structureName: structure.name }, subscriberTokens };
+  return { coordinator: { ...coordinator, structureName: structure.name }, subscriberTokens, departments };
 }
