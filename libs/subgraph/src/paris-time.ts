@@ -26,15 +26,45 @@ export interface WallClock {
   millisecond: number;
 }
 
+const HOUR_MS = 3_600_000;
+/**
+ * Paris's offset changes on the hour only (01:00 UTC on the last Sundays of March and October): it is
+ * asked of Intl once per UTC hour and kept, as formatToParts is slow and every DateTime of an answer
+ * (hundreds in a page) goes through here.
+ */
+const offsetByHour = new Map<number, number>();
+
+function offsetAt(instant: number): number {
+  const hour = Math.floor(instant / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const start = hour * HOUR_MS;
+    const p = Object.fromEntries(wallClockFormat.formatToParts(new Date(start)).map((x) => [x.type, Number(x.value)])) as Record<string, number>;
+    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - start;
+    if (offsetByHour.size >= 100_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
 export function parisWallClock(instant: Date): WallClock {
-  const p = Object.fromEntries(wallClockFormat.formatToParts(instant).map((x) => [x.type, Number(x.value)])) as Record<string, number>;
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second!, millisecond: instant.getUTCMilliseconds() };
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError('Invalid time value');
+  const local = new Date(time + offsetAt(time));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    millisecond: instant.getUTCMilliseconds(),
+  };
 }
 
 /** Offset of Paris from UTC at that instant, in milliseconds (+1 h in winter, +2 h in summer). */
 export function parisOffsetMs(instant: number): number {
-  const w = parisWallClock(new Date(instant));
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond) - instant;
+  return offsetAt(instant);
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

@@ -1,6 +1,7 @@
-// `npm run bench [-- options]`: runs the benchmark scenarios and writes report.md, report.json and
-// chart.svg under tools/bench/results/<timestamp>/. `--quick` is the CI smoke run (short, no thresholds:
-// it fails only when a gateway answers wrongly or does not start).
+// `npm run bench [-- options]`: runs the benchmark scenarios (product scenarios S1–S5 on the dataset,
+// then the S7 gateway comparison) and writes report.md, report.json and chart.svg (+ scenarios.svg)
+// under tools/bench/results/<timestamp>/. `--quick` is the CI smoke run (short, no thresholds: it fails
+// only when a scenario or a gateway answers wrongly or does not start).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,9 +11,22 @@ import { type BenchReport, gatewayRatios, type ProfiledGateway } from './report/
 import { readCpuProfile } from './report/cpu-profile.js';
 import { machineInfo, packageVersions } from './report/machine.js';
 import { writeReport } from './report/write-report.js';
+import { PRODUCT_SCENARIO_IDS, type ProductScenarioId, runProductScenarios } from './scenarios/product-scenarios.js';
+import { DEFAULT_DATASET_URL, ensureDataset, type ProductSubgraph } from './scenarios/product-system.js';
+import { parseScale } from './dataset/scale.js';
+
+const SCENARIO_IDS = [...PRODUCT_SCENARIO_IDS, 'S7'] as const;
+type ScenarioId = (typeof SCENARIO_IDS)[number];
+const SYSTEM_PROCESSES = ['gateway', 'members', 'calendar', 'feed'] as const;
 
 const USAGE = `npm run bench -- [options]
   --quick               short smoke run (under 2 minutes), figures not comparable
+  --scenarios a,b       among ${SCENARIO_IDS.map((id) => id.toLowerCase()).join(', ')} (default: all; S6 has its own script, npm run bench:s6)
+  --database-url URL    the dataset's database for S1–S5, a schema per subgraph (default ${DEFAULT_DATASET_URL});
+                        generated when missing (about 30 s); S1–S5 run on a copy of it, dropped afterwards
+  --dataset-scale X     scale of a dataset generated because it was missing (default national)
+  --viewers N           members signed in per product scenario, their tokens spread over the requests (default 8)
+  --profile-system a,b  run these processes of S1–S5 with node --cpu-prof (${SYSTEM_PROCESSES.join(', ')})
   --gateways a,b        among ${GATEWAY_IDS.join(', ')} (default: all)
   --connections N       concurrent connections (default 50; quick 10)
   --warmup S            seconds of warm-up per gateway, not counted (default 10; quick 2)
@@ -25,6 +39,11 @@ const USAGE = `npm run bench -- [options]
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    scenarios: { type: 'string' },
+    'database-url': { type: 'string' },
+    'dataset-scale': { type: 'string' },
+    viewers: { type: 'string' },
+    'profile-system': { type: 'string' },
     gateways: { type: 'string' },
     connections: { type: 'string' },
     warmup: { type: 'string' },
@@ -66,7 +85,22 @@ function gatewayList(name: string, text: string | undefined, fallback: readonly 
   return ids as GatewayId[];
 }
 
+function listOf<T extends string>(name: string, text: string | undefined, known: readonly T[], fallback: readonly T[], normalize = (id: string) => id): T[] {
+  if (text === undefined) return [...fallback];
+  const ids = text.split(',').map((id) => normalize(id.trim())).filter(Boolean);
+  const unknown = ids.filter((id) => !(known as readonly string[]).includes(id));
+  if (unknown.length > 0) {
+    console.error(`--${name}: unknown ${unknown.join(', ')} (known: ${known.join(', ')})\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return ids as T[];
+}
+
 const quick = values.quick ?? false;
+const scenarios: ScenarioId[] = listOf('scenarios', values.scenarios, SCENARIO_IDS, SCENARIO_IDS, (id) => id.toUpperCase());
+const productIds = scenarios.filter((id): id is ProductScenarioId => id !== 'S7');
+const systemProfiles = listOf('profile-system', values['profile-system'], SYSTEM_PROCESSES, []);
+const databaseUrl = values['database-url'] ?? DEFAULT_DATASET_URL;
 const startedAt = new Date();
 const outDir = values.out ?? join(REPO_ROOT, 'tools/bench/results', startedAt.toISOString().replace(/[:.]/g, '-'));
 const gateways = gatewayList('gateways', values.gateways, GATEWAY_IDS);
@@ -83,11 +117,33 @@ const settings = {
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 log(`results in ${outDir}`);
 
-const comparison = await compareGateways({ ...settings, ...(cpuProfile ? { cpuProfile } : {}), workDir: outDir, progress: log });
+let productScenarios: Awaited<ReturnType<typeof runProductScenarios>> | undefined;
+if (productIds.length > 0) {
+  await ensureDataset(databaseUrl, { scale: parseScale(values['dataset-scale'] ?? 'national'), progress: log });
+  const { connections, runs, timeoutSeconds } = settings;
+  productScenarios = await runProductScenarios({
+    connections,
+    // Quick: five scenarios and S7 within two minutes, so shorter than S7's quick runs.
+    warmupSeconds: quick && values.warmup === undefined ? 1 : settings.warmupSeconds,
+    durationSeconds: quick && values.duration === undefined ? 3 : settings.durationSeconds,
+    runs,
+    timeoutSeconds,
+    scenarios: productIds,
+    databaseUrl,
+    viewers: number('viewers', values.viewers, 8, 1),
+    ...(systemProfiles.length > 0 ? { cpuProfile: systemProfiles as ('gateway' | ProductSubgraph)[] } : {}),
+    workDir: join(outDir, 'product'),
+    progress: log,
+  });
+}
+
+const comparison = scenarios.includes('S7')
+  ? await compareGateways({ ...settings, ...(cpuProfile ? { cpuProfile } : {}), workDir: outDir, progress: log })
+  : undefined;
 
 /** The profiles node wrote when the profiled gateways exited. */
 function cpuProfiles(): ProfiledGateway[] {
-  return comparison.gateways.flatMap((outcome) => {
+  return (comparison?.gateways ?? []).flatMap((outcome) => {
     const path = outcome.profileDir && join(outcome.profileDir, `${outcome.id}.cpuprofile`);
     return path && existsSync(path) ? [{ id: outcome.id, path, summary: readCpuProfile(path, outcome.measuredWindow) }] : [];
   });
@@ -103,14 +159,18 @@ const report: BenchReport = {
     '@apollo/subgraph',
     '@apollo/composition',
     'autocannon',
-    ...gateways.flatMap((id) => GATEWAYS_UNDER_TEST[id].packages),
+    ...(comparison ? gateways.flatMap((id) => GATEWAYS_UNDER_TEST[id].packages) : []),
   ]),
-  gatewayComparison: { ...comparison, ratios: gatewayRatios(comparison), profiles: cpuProfiles() },
+  ...(productScenarios ? { productScenarios } : {}),
+  ...(comparison ? { gatewayComparison: { ...comparison, ratios: gatewayRatios(comparison), profiles: cpuProfiles() } } : {}),
 };
 const written = writeReport(outDir, report);
 log(`report: ${written.markdown}`);
 
-const failing = comparison.gateways.filter((outcome) => outcome.status !== 'ok');
+const failing = [
+  ...(productScenarios?.scenarios ?? []).filter((outcome) => outcome.status !== 'ok'),
+  ...(comparison?.gateways ?? []).filter((outcome) => outcome.status !== 'ok'),
+];
 if (failing.length > 0) {
   console.error(`failing: ${failing.map((outcome) => `${outcome.id} (${outcome.failure})`).join('; ')}`);
   process.exit(1);

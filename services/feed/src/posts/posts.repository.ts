@@ -112,9 +112,30 @@ export class PostsRepository {
     return this.authorPages(JSON.stringify([viewerKey, limit, after]), { viewer, limit, after }, authorId);
   }
 
-  async page(viewer: Viewer, query: FeedQuery, limit: number, after: FeedCursor | null): Promise<Page<FeedPageRow>> {
+  /** A page of the feed, without its total (which costs a scan of every post the viewer may see). */
+  async pageRows(viewer: Viewer, query: FeedQuery, limit: number, after: FeedCursor | null): Promise<FeedPageRow[]> {
     const rank = query.search ? sql<number>`ts_rank(${searchVector}, ${searchQuery(query.search)})::real` : null;
-    const condition = and(
+    const newer = after ? sql`(${posts.publishedAt}, ${posts.id}) < (${after.publishedAt}::timestamptz, ${after.id}::uuid)` : undefined;
+    const keyset =
+      after && rank ? sql`(${rank} < ${after.rank}::real or (${rank} = ${after.rank}::real and ${newer}))` : newer;
+    const order = [desc(posts.publishedAt), desc(posts.id)];
+    const rows = await this.database.db
+      .select({ post: posts, rank: rank ?? sql<number>`0` })
+      .from(posts)
+      .where(and(this.feedCondition(viewer, query), keyset))
+      .orderBy(...(rank ? [desc(rank), ...order] : order))
+      .limit(limit);
+    return rows.map((r) => ({ ...r.post, rank: Number(r.rank) }));
+  }
+
+  /** How many posts of the feed the viewer may see (the feed's totalCount). */
+  async count(viewer: Viewer, query: FeedQuery): Promise<number> {
+    const [row] = await this.database.db.select({ total: count() }).from(posts).where(this.feedCondition(viewer, query));
+    return Number(row?.total ?? 0);
+  }
+
+  private feedCondition(viewer: Viewer, query: FeedQuery) {
+    return and(
       visibleTo(this.database.db, viewer),
       query.search ? sql`${searchVector} @@ ${searchQuery(query.search)}` : undefined,
       query.kinds ? inArray(posts.kind, query.kinds) : undefined,
@@ -123,21 +144,6 @@ export class PostsRepository {
       query.structureId ? eq(posts.structureId, query.structureId) : undefined,
       query.department ? eq(posts.department, query.department) : undefined,
     );
-    const newer = after ? sql`(${posts.publishedAt}, ${posts.id}) < (${after.publishedAt}::timestamptz, ${after.id}::uuid)` : undefined;
-    const keyset =
-      after && rank ? sql`(${rank} < ${after.rank}::real or (${rank} = ${after.rank}::real and ${newer}))` : newer;
-    const order = [desc(posts.publishedAt), desc(posts.id)];
-    const db = this.database.db;
-    const [rows, totals] = await Promise.all([
-      db
-        .select({ post: posts, rank: rank ?? sql<number>`0` })
-        .from(posts)
-        .where(and(condition, keyset))
-        .orderBy(...(rank ? [desc(rank), ...order] : order))
-        .limit(limit),
-      db.select({ total: count() }).from(posts).where(condition),
-    ]);
-    return { rows: rows.map((r) => ({ ...r.post, rank: Number(r.rank) })), total: Number(totals[0]?.total ?? 0) };
   }
 
   /** Whether the post matches a folded search, exactly as `feed(filter: { search })` would. */

@@ -26,7 +26,7 @@ export class PostsResolver {
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return this.service.list(caller, filter, first, after);
+    return this.service.listCountedOnDemand(caller, filter, first, after);
   }
 
   @Query(() => Post, { nullable: true, description: 'Null when the post does not exist or the caller may not see it' })

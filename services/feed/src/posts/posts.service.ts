@@ -60,14 +60,35 @@ export class PostsService {
    * posts published while a reader pages through do not shift what comes next.
    */
   async list(caller: Caller, filter: FeedFilter | null | undefined, first?: number | null, after?: string | null): Promise<Connection<FeedPageRow>> {
+    const connection = await this.listCountedOnDemand(caller, filter, first, after);
+    return { ...connection, totalCount: await connection.totalCount };
+  }
+
+  /**
+   * The feed as `list` gives it, but its totalCount is counted only when the query selects it: a page
+   * that shows no total (the feed page) is spared a count of every post the viewer may see, which
+   * grows with the network.
+   */
+  async listCountedOnDemand(
+    caller: Caller,
+    filter: FeedFilter | null | undefined,
+    first?: number | null,
+    after?: string | null,
+  ): Promise<Omit<Connection<FeedPageRow>, 'totalCount'> & { totalCount: PromiseLike<number> }> {
     const limit = pageSize(first);
     const query = feedQuery(filter);
     // A partner asking for a département outside its key is refused rather than answered empty.
     partnerDepartments(caller, query.department);
     const ordering = query.search ? RELEVANCE : NEWEST;
     const cursor = feedCursor(decodeCursor(after, ordering, query.search ? 3 : 2), !!query.search);
-    const { rows, total } = await this.posts.page(viewerOf(caller), query, limit + 1, cursor);
-    return toConnection(rows, limit, ordering, (p) => (query.search ? [p.rank, p.publishedAt.toISOString(), p.id] : [p.publishedAt.toISOString(), p.id]), total);
+    const viewer = viewerOf(caller);
+    const rows = await this.posts.pageRows(viewer, query, limit + 1, cursor);
+    const connection = toConnection(rows, limit, ordering, (p) => (query.search ? [p.rank, p.publishedAt.toISOString(), p.id] : [p.publishedAt.toISOString(), p.id]), 0);
+    // A thenable that counts once something awaits it: Nest resolves the field to the value as it is,
+    // and graphql-js awaits it only when the query selects totalCount.
+    let counted: Promise<number> | undefined;
+    const totalCount: PromiseLike<number> = { then: (resolve, reject) => (counted ??= this.posts.count(viewer, query)).then(resolve, reject) };
+    return { ...connection, totalCount };
   }
 
   /** A member's posts that the caller may see, newest first; batched across the members of a page. */

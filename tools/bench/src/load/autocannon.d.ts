@@ -12,6 +12,8 @@ declare module 'autocannon' {
     timeout?: number;
     pipelining?: number;
     verifyBody?: (body: string) => boolean;
+    /** Requests sent in turn by each connection (setupRequest may vary them, onResponse reads answers). */
+    requests?: unknown[];
   }
 
   interface Histogram {

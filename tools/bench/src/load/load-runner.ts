@@ -11,15 +11,28 @@ function send(message: LoadMessage): Promise<void> {
   return new Promise((resolve, reject) => process.send?.(message, (error: Error | null) => (error ? reject(error) : resolve())) ?? resolve());
 }
 
-async function loadCheck(spec: LoadSpec): Promise<Check | undefined> {
-  if (!spec.check) return undefined;
-  const module = (await import(spec.check.module)) as Record<string, unknown>;
-  const check = module[spec.check.export];
-  if (typeof check !== 'function') throw new Error(`${spec.check.module} has no function ${spec.check.export}`);
-  return check as Check;
+async function loadExport(ref: { module: string; export: string }): Promise<(...args: unknown[]) => unknown> {
+  const module = (await import(ref.module)) as Record<string, unknown>;
+  const value = module[ref.export];
+  if (typeof value !== 'function') throw new Error(`${ref.module} has no function ${ref.export}`);
+  return value as (...args: unknown[]) => unknown;
 }
 
-async function run(spec: LoadSpec, durationSeconds: number, check: Check | undefined): Promise<RunResult> {
+async function loadCheck(spec: LoadSpec): Promise<Check | undefined> {
+  if (!spec.check) return undefined;
+  const check = await loadExport(spec.check);
+  return 'args' in spec.check ? (check(spec.check.args) as Check) : (check as Check);
+}
+
+/** A fresh `requests` list per run: the factory's closures (rotations, S5's pairs) start over. */
+async function loadRequests(spec: LoadSpec): Promise<(() => unknown[]) | undefined> {
+  if (!spec.requests) return undefined;
+  const factory = await loadExport(spec.requests);
+  const args = spec.requests.args;
+  return () => factory(args) as unknown[];
+}
+
+async function run(spec: LoadSpec, durationSeconds: number, check: Check | undefined, requests?: () => unknown[]): Promise<RunResult> {
   let firstBadAnswer: string | undefined;
   const latencies: number[] = [];
   const instance = autocannon({
@@ -27,6 +40,7 @@ async function run(spec: LoadSpec, durationSeconds: number, check: Check | undef
     method: spec.method ?? 'POST',
     headers: spec.headers,
     body: spec.body,
+    ...(requests ? { requests: requests() } : {}),
     connections: spec.connections,
     duration: durationSeconds,
     timeout: spec.timeoutSeconds,
@@ -58,15 +72,16 @@ process.once('message', (spec: LoadSpec) => {
   void (async () => {
     try {
       const check = await loadCheck(spec);
+      const requests = await loadRequests(spec);
       let warmup: RunResult | undefined;
       if (spec.warmupSeconds > 0) {
         await send({ type: 'phase', phase: 'warmup' });
-        warmup = await run(spec, spec.warmupSeconds, check);
+        warmup = await run(spec, spec.warmupSeconds, check, requests);
       }
       await send({ type: 'phase', phase: 'measuring' });
       const cpuBefore = process.cpuUsage();
       const runs: RunResult[] = [];
-      for (let i = 0; i < spec.runs; i++) runs.push(await run(spec, spec.durationSeconds, check));
+      for (let i = 0; i < spec.runs; i++) runs.push(await run(spec, spec.durationSeconds, check, requests));
       const cpu = process.cpuUsage(cpuBefore);
       await send({ type: 'phase', phase: 'measured' });
       await send({

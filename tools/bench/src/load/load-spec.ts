@@ -14,9 +14,15 @@ export interface LoadSpec {
   timeoutSeconds: number;
   /**
    * Module (file URL) and export of a `(body: string) => string | undefined` function that says why an
-   * answer is bad; every answer is checked with it.
+   * answer is bad; every answer is checked with it. With `args`, the export is a factory called with
+   * them that returns that function.
    */
-  check?: { module: string; export: string };
+  check?: { module: string; export: string; args?: unknown };
+  /**
+   * Module (file URL) and export of a function that, given `args`, returns autocannon's `requests`
+   * (per-request bodies and headers, sequences with a context); `body` and `headers` are then defaults.
+   */
+  requests?: { module: string; export: string; args?: unknown };
 }
 
 export type LoadPhase = 'warmup' | 'measuring' | 'measured';

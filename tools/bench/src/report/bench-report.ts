@@ -3,6 +3,7 @@ import type { ComparisonResult, GatewayOutcome } from '../gateways/compare-gatew
 import { ratio } from '../load/stats.js';
 import type { CpuProfileSummary } from './cpu-profile.js';
 import type { MachineInfo } from './machine.js';
+import type { ProductScenariosResult } from '../scenarios/product-scenarios.js';
 
 export interface BenchReport {
   /** ISO instant the run started. */
@@ -13,6 +14,8 @@ export interface BenchReport {
   machine: MachineInfo;
   /** Installed versions of the packages the scenarios run (gateways, load generator, GraphQL). */
   versions: Record<string, string>;
+  /** S1–S5 through our gateway on the dataset. */
+  productScenarios?: ProductScenariosResult;
   gatewayComparison?: ComparisonResult & { ratios: GatewayRatios[]; profiles?: ProfiledGateway[] };
 }
 

@@ -3,12 +3,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchReport } from './bench-report.js';
 import { renderMarkdown } from './markdown.js';
+import { productChartBars, productChartTitle } from './product-section.js';
 import { renderChart } from './svg-chart.js';
 
 export interface WrittenReport {
   markdown: string;
   json: string;
   chart?: string;
+  /** The product scenarios' chart (S1–S5). */
+  scenariosChart?: string;
 }
 
 export function writeReport(dir: string, report: BenchReport): WrittenReport {
@@ -16,6 +19,11 @@ export function writeReport(dir: string, report: BenchReport): WrittenReport {
   const written: WrittenReport = { markdown: join(dir, 'report.md'), json: join(dir, 'report.json') };
   writeFileSync(written.markdown, renderMarkdown(report));
   writeFileSync(written.json, `${JSON.stringify(report, null, 2)}\n`);
+  const product = report.productScenarios;
+  if (product) {
+    written.scenariosChart = join(dir, 'scenarios.svg');
+    writeFileSync(written.scenariosChart, renderChart(productChartTitle(report), productChartBars(product)));
+  }
   const comparison = report.gatewayComparison;
   if (comparison) {
     written.chart = join(dir, 'chart.svg');

@@ -136,3 +136,48 @@ export const COORDINATOR_REPORT = /* GraphQL */ `
 export function coordinatorReport(department: string, period: { from: string; to: string }, first = 100): OperationRequest {
   return { operationName: 'CoordinatorReport', query: COORDINATOR_REPORT, variables: { department, first, ...period } };
 }
+
+/**
+ * S5, the mutation mix a member's day is made of: registering to an event then cancelling that
+ * registration, publishing a post, acknowledging an alert of their département. Each keeps the data
+ * valid when repeated (cancel frees the seat again; acknowledging is idempotent).
+ */
+export const REGISTER = /* GraphQL */ `
+  mutation Register($eventId: ID!) {
+    register(eventId: $eventId) { id status waitlistPosition event { id confirmedCount seatsLeft } }
+  }
+`;
+
+export const CANCEL_REGISTRATION = /* GraphQL */ `
+  mutation CancelRegistration($id: ID!) {
+    cancelRegistration(id: $id) { id status }
+  }
+`;
+
+export const PUBLISH_POST = /* GraphQL */ `
+  mutation PublishPost($input: PublishPostInput!) {
+    publishPost(input: $input) { id title publishedAt author { id displayName } structure { id name } }
+  }
+`;
+
+export const ACKNOWLEDGE_ALERT = /* GraphQL */ `
+  mutation AcknowledgeAlert($id: ID!) {
+    acknowledgeAlert(id: $id) { id acknowledgementCount acknowledgedByMe }
+  }
+`;
+
+export function register(eventId: string): OperationRequest {
+  return { operationName: 'Register', query: REGISTER, variables: { eventId } };
+}
+
+export function cancelRegistration(id: string): OperationRequest {
+  return { operationName: 'CancelRegistration', query: CANCEL_REGISTRATION, variables: { id } };
+}
+
+export function publishPost(title: string, body: string): OperationRequest {
+  return { operationName: 'PublishPost', query: PUBLISH_POST, variables: { input: { kind: 'NEWS', title, body, audience: 'NETWORK' } } };
+}
+
+export function acknowledgeAlert(id: string): OperationRequest {
+  return { operationName: 'AcknowledgeAlert', query: ACKNOWLEDGE_ALERT, variables: { id } };
+}

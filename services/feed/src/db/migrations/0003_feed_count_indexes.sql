@@ -1,0 +1,2 @@
+CREATE INDEX "posts_visibility_idx" ON "posts" USING btree ("status","author_id","republished_from_id");--> statement-breakpoint
+CREATE INDEX "posts_unpublished_idx" ON "posts" USING btree ("id") WHERE "posts"."status" <> 'PUBLISHED';
