@@ -68,6 +68,10 @@ export function withHttpStatus(error: DomainError, status: number, headers?: [st
   });
 }
 
+/** How long a checked token is taken as is (at most until it expires), and how many are kept. */
+const VERIFIED_TOKEN_TTL_MS = 60_000;
+const VERIFIED_TOKENS_MAX = 10_000;
+
 const invalidToken = (message: string) =>
   withHttpStatus(unauthenticated(message), 401, [['www-authenticate', 'Bearer error="invalid_token"']]);
 
@@ -95,16 +99,33 @@ export function createAuthenticator(
     : // jose caches the set and refetches it at most every 30 s when a token names an unknown key.
       createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: 2000 });
 
+  // Tokens whose signature and claims were checked, with when to check them again: every page sends its
+  // token with each request, and an Ed25519 verification costs more than the rest of admission. The
+  // session check below still runs on every request; the signature is checked again after a minute,
+  // or once the token has expired, whichever comes first.
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+
+  async function checkedPayload(token: string): Promise<JWTPayload> {
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && now < known.until) return known.payload;
+    if (known) verified.delete(token);
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ALGORITHMS,
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: ['sub', 'exp'],
+      clockTolerance: 5,
+    });
+    if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { payload, until: Math.min(now + VERIFIED_TOKEN_TTL_MS, payload.exp! * 1000) });
+    return payload;
+  }
+
   async function verifyMemberToken(token: string): Promise<Caller> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key, {
-        algorithms: ALGORITHMS,
-        issuer: settings.issuer,
-        audience: settings.audience,
-        requiredClaims: ['sub', 'exp'],
-        clockTolerance: 5,
-      }));
+      payload = await checkedPayload(token);
     } catch (error) {
       const code = error instanceof joseErrors.JOSEError ? error.code : undefined;
       if (code === joseErrors.JWTExpired.code) throw invalidToken('The access token has expired: refresh the session.');

@@ -448,6 +448,23 @@ describe('member tokens checked against the JWKS of the members subgraph', () =>
     }
   });
 
+  it('should refuse a token once it has expired, although it was accepted a moment before', async () => {
+    // The gateway keeps checked tokens for a minute, never past their expiry (5 s of clock tolerance).
+    const token = await new SignJWT(memberClaims)
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject('m-42')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 1)
+      .sign(tokenKey);
+    const accepted = await post('{ me { id } }', { headers: { authorization: `Bearer ${token}` } });
+    expect(accepted.body).toEqual({ data: { me: { id: 'm-42' } } });
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    const refused = await post('{ me { id } }', { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.response.status).toBe(401);
+    expect(refused.body.errors?.[0]?.message).toBe('The access token has expired: refresh the session.');
+  }, 20_000);
+
   it('should answer 503 SERVICE_UNAVAILABLE when the keys cannot be fetched', async () => {
     const other = await createGateway(
       loadGatewayConfig(gatewayEnv({ MEMBERS_URL: 'http://127.0.0.1:9/graphql' })),
