@@ -1,5 +1,5 @@
 // `npm run bench [-- options]`: runs the benchmark scenarios (product scenarios S1–S5 on the dataset,
-// then the S7 gateway comparison) and writes report.md, report.json and chart.svg (+ scenarios.svg)
+// the S6 subscription fan-out, then the S7 gateway comparison) and writes report.md, report.json and chart.svg (+ scenarios.svg)
 // under tools/bench/results/<timestamp>/. `--quick` is the CI smoke run (short, no thresholds: it fails
 // only when a scenario or a gateway answers wrongly or does not start).
 import { existsSync } from 'node:fs';
@@ -13,19 +13,23 @@ import { machineInfo, packageVersions } from './report/machine.js';
 import { writeReport } from './report/write-report.js';
 import { PRODUCT_SCENARIO_IDS, type ProductScenarioId, runProductScenarios } from './scenarios/product-scenarios.js';
 import { DEFAULT_DATASET_URL, ensureDataset, type ProductSubgraph } from './scenarios/product-system.js';
+import { type FanoutResult, runFanout } from './scenarios/s6-fanout-scenario.js';
 import { parseScale } from './dataset/scale.js';
 
-const SCENARIO_IDS = [...PRODUCT_SCENARIO_IDS, 'S7'] as const;
+const SCENARIO_IDS = [...PRODUCT_SCENARIO_IDS, 'S6', 'S7'] as const;
 type ScenarioId = (typeof SCENARIO_IDS)[number];
 const SYSTEM_PROCESSES = ['gateway', 'members', 'calendar', 'feed'] as const;
 
 const USAGE = `npm run bench -- [options]
   --quick               short smoke run (under 2 minutes), figures not comparable
-  --scenarios a,b       among ${SCENARIO_IDS.map((id) => id.toLowerCase()).join(', ')} (default: all; S6 has its own script, npm run bench:s6)
+  --scenarios a,b       among ${SCENARIO_IDS.map((id) => id.toLowerCase()).join(', ')} (default: all; S6 alone with more options:
+                        node tools/bench/dist/scenarios/s6-fanout.js --help)
   --database-url URL    the dataset's database for S1–S5, a schema per subgraph (default ${DEFAULT_DATASET_URL});
                         generated when missing (about 30 s); S1–S5 run on a copy of it, dropped afterwards
   --dataset-scale X     scale of a dataset generated because it was missing (default national)
   --viewers N           members signed in per product scenario, their tokens spread over the requests (default 8)
+  --s6-clients N        S6's graphql-ws clients (default 5000; quick 200), one subscription each
+  --s6-alerts N         S6's measured alerts (default 20; quick 3)
   --profile-system a,b  run these processes of S1–S5 with node --cpu-prof (${SYSTEM_PROCESSES.join(', ')})
   --gateways a,b        among ${GATEWAY_IDS.join(', ')} (default: all)
   --connections N       concurrent connections (default 50; quick 10)
@@ -43,6 +47,8 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     'dataset-scale': { type: 'string' },
     viewers: { type: 'string' },
+    's6-clients': { type: 'string' },
+    's6-alerts': { type: 'string' },
     'profile-system': { type: 'string' },
     gateways: { type: 'string' },
     connections: { type: 'string' },
@@ -98,7 +104,7 @@ function listOf<T extends string>(name: string, text: string | undefined, known:
 
 const quick = values.quick ?? false;
 const scenarios: ScenarioId[] = listOf('scenarios', values.scenarios, SCENARIO_IDS, SCENARIO_IDS, (id) => id.toUpperCase());
-const productIds = scenarios.filter((id): id is ProductScenarioId => id !== 'S7');
+const productIds = scenarios.filter((id): id is ProductScenarioId => (PRODUCT_SCENARIO_IDS as readonly string[]).includes(id));
 const systemProfiles = listOf('profile-system', values['profile-system'], SYSTEM_PROCESSES, []);
 const databaseUrl = values['database-url'] ?? DEFAULT_DATASET_URL;
 const startedAt = new Date();
@@ -137,6 +143,28 @@ if (productIds.length > 0) {
   });
 }
 
+let fanout: FanoutResult | undefined;
+if (scenarios.includes('S6')) {
+  const clients = number('s6-clients', values['s6-clients'], quick ? 200 : 5000, 1);
+  const alerts = number('s6-alerts', values['s6-alerts'], quick ? 3 : 20, 1);
+  log(`S6 subscription fan-out: ${clients} clients, ${alerts} alerts`);
+  // Fresh databases of its own on the dataset's PostgreSQL server: it only needs a coordinator and promeneurs.
+  fanout = await runFanout({
+    clients,
+    alerts,
+    intervalMs: 500,
+    loadProcesses: quick ? 1 : 2,
+    members: Math.min(200, clients),
+    departments: quick ? 2 : 6,
+    databaseServerUrl: databaseUrl,
+    workDir: join(outDir, 's6'),
+    drainTimeoutMs: (quick ? 30 : 120) * 1000,
+    connectConcurrency: 100,
+    log: (line) => log(line.replace(/^S6: /, 'S6 ')),
+  });
+  log(`S6: ${fanout.deliveries.received} of ${fanout.deliveries.expected} delivered, p99 ${fanout.latencyMs.p99} ms, gateway peak RSS ${Math.round(fanout.memory.gatewayPeakRssBytes / 1024 / 1024)} MB`);
+}
+
 const comparison = scenarios.includes('S7')
   ? await compareGateways({ ...settings, ...(cpuProfile ? { cpuProfile } : {}), workDir: outDir, progress: log })
   : undefined;
@@ -162,6 +190,7 @@ const report: BenchReport = {
     ...(comparison ? gateways.flatMap((id) => GATEWAYS_UNDER_TEST[id].packages) : []),
   ]),
   ...(productScenarios ? { productScenarios } : {}),
+  ...(fanout ? { fanout } : {}),
   ...(comparison ? { gatewayComparison: { ...comparison, ratios: gatewayRatios(comparison), profiles: cpuProfiles() } } : {}),
 };
 const written = writeReport(outDir, report);
@@ -170,6 +199,8 @@ log(`report: ${written.markdown}`);
 const failing = [
   ...(productScenarios?.scenarios ?? []).filter((outcome) => outcome.status !== 'ok'),
   ...(comparison?.gateways ?? []).filter((outcome) => outcome.status !== 'ok'),
+  // Missing deliveries are wrong answers, not slow ones.
+  ...(fanout && fanout.deliveries.missing > 0 ? [{ id: 'S6', failure: `${fanout.deliveries.missing} of ${fanout.deliveries.expected} deliveries missing` }] : []),
 ];
 if (failing.length > 0) {
   console.error(`failing: ${failing.map((outcome) => `${outcome.id} (${outcome.failure})`).join('; ')}`);

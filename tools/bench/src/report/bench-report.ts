@@ -4,6 +4,7 @@ import { ratio } from '../load/stats.js';
 import type { CpuProfileSummary } from './cpu-profile.js';
 import type { MachineInfo } from './machine.js';
 import type { ProductScenariosResult } from '../scenarios/product-scenarios.js';
+import type { FanoutResult } from '../scenarios/s6-fanout-scenario.js';
 
 export interface BenchReport {
   /** ISO instant the run started. */
@@ -16,6 +17,8 @@ export interface BenchReport {
   versions: Record<string, string>;
   /** S1–S5 through our gateway on the dataset. */
   productScenarios?: ProductScenariosResult;
+  /** S6, subscription fan-out through our gateway. */
+  fanout?: FanoutResult;
   gatewayComparison?: ComparisonResult & { ratios: GatewayRatios[]; profiles?: ProfiledGateway[] };
 }
 

@@ -1,6 +1,7 @@
 // report.md: the figures as tables a reviewer can read in a pull request.
 import type { GatewayOutcome } from '../gateways/compare-gateways.js';
 import type { BenchReport, GatewayRatios } from './bench-report.js';
+import { fanoutSectionLines } from './fanout-section.js';
 import { productSectionLines } from './product-section.js';
 
 const MIB = 1024 * 1024;
@@ -93,6 +94,7 @@ export function renderMarkdown(report: BenchReport): string {
     ),
   ];
   if (report.productScenarios) lines.push(...productSectionLines(report.productScenarios, report.quick));
+  if (report.fanout) lines.push(...fanoutSectionLines(report.fanout, report.quick));
   const comparison = report.gatewayComparison;
   if (comparison) {
     const { settings, cores } = comparison;
