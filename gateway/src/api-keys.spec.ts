@@ -4,12 +4,12 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { createClient } from 'graphql-ws';
-import { exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
+import { exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { pino } from 'pino';
 import { WebSocket } from 'ws';
 import { type Caller, IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, newApiKeySecret, verifyIdentity } from '@pdn/identity';
 import { callerOf, requireSignedIdentity } from '@pdn/identity/nest';
-import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, signPromeneurToken, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { type ApiKeyVerification, createApiKeyVerifier } from './api-keys.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
@@ -102,16 +102,7 @@ function identityReceivedBy(subgraph: TestSubgraph): Caller {
   return result.caller;
 }
 
-function signToken(subject: string) {
-  return new SignJWT({ role: 'PROMENEUR', status: 'ACTIVE', departments: ['32'] })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(subject)
-    .setIssuer('pdn-members')
-    .setAudience('pdn-api')
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(tokenKey);
-}
+const signToken = (subject: string) => signPromeneurToken(tokenKey, subject);
 
 beforeAll(async () => {
   ({ members, calendar } = await startTestSubgraphs(SIGNING_KEY));

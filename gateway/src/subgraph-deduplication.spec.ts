@@ -1,9 +1,9 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { exportSPKI, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
+import { exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import { IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, verifyIdentity } from '@pdn/identity';
-import { composeTestSupergraph, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
+import { composeTestSupergraph, signPromeneurToken, startTestSubgraphs, testGatewayEnv, type TestSubgraph } from '../test/test-subgraphs.js';
 import { createGateway, type RunningGateway } from './create-gateway.js';
 import { loadGatewayConfig } from './gateway.config.js';
 import { InflightRequests } from './inflight-requests.js';
@@ -39,16 +39,7 @@ async function deduplicatedSoFar(url: string): Promise<number> {
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
-function memberToken(memberId: string) {
-  return new SignJWT({ role: 'PROMENEUR', status: 'ACTIVE', departments: ['32'] })
-    .setProtectedHeader({ alg: 'EdDSA' })
-    .setSubject(memberId)
-    .setIssuer('pdn-members')
-    .setAudience('pdn-api')
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(tokenKey);
-}
+const memberToken = (memberId: string) => signPromeneurToken(tokenKey, memberId);
 
 beforeAll(async () => {
   ({ members, calendar } = await startTestSubgraphs(SIGNING_KEY));

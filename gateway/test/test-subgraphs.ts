@@ -9,6 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { type CryptoKey, SignJWT } from 'jose';
 import { pino, type Logger } from 'pino';
 import { type DocumentNode, GraphQLError, parse } from 'graphql';
 import type { JSONWebKeySet } from 'jose';
@@ -226,4 +227,16 @@ export function loggerInto(lines: Record<string, unknown>[], level: 'info' | 'de
     },
   });
   return pino({ level }, stream);
+}
+
+/** An access token of an ACTIVE promeneur of the Gers, as the members subgraph signs them (EdDSA, 5 minutes). */
+export function signPromeneurToken(key: CryptoKey, memberId: string): Promise<string> {
+  return new SignJWT({ role: 'PROMENEUR', status: 'ACTIVE', departments: ['32'] })
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setSubject(memberId)
+    .setIssuer('pdn-members')
+    .setAudience('pdn-api')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(key);
 }

@@ -3,7 +3,9 @@
 // their CPU time and peak memory read from /proc.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /** Which cores each role runs on; empty when processes are not pinned. */
@@ -147,4 +149,37 @@ export function builtFile(url: URL): string {
   const built = path.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2');
   if (!existsSync(built)) throw new Error(`${built} does not exist: build the workspace first (npm run build)`);
   return built;
+}
+
+/** Ports free at this moment on 127.0.0.1, for processes that must be told theirs before they start. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/** Waits until `url` answers 200 (a health route); fails with the end of the process's log when it exits first or the time is up. */
+export async function untilReady(name: string, child: PinnedProcess, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${name} exited at start:\n${child.tail()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${child.tail()}`);
 }

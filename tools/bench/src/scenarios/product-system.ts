@@ -4,13 +4,12 @@
 // on a copy of the dataset (CREATE DATABASE … TEMPLATE), dropped at the end.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { generateDataset } from '../dataset/generate.js';
 import { REPO_ROOT } from '../gateways/gateways-under-test.js';
-import { baseEnv, type PinnedProcess, spawnPinned } from '../load/pinned-process.js';
+import { baseEnv, freePorts, type PinnedProcess, spawnPinned, untilReady } from '../load/pinned-process.js';
 
 export const PRODUCT_SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
 export type ProductSubgraph = (typeof PRODUCT_SUBGRAPHS)[number];
@@ -108,37 +107,6 @@ export async function copyDataset(url: string, timeoutMs = 90_000): Promise<{ ur
     url: withDatabase(url, name),
     drop: () => onServer(url, (client) => client.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-        }),
-    ),
-  );
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-async function untilReady(name: string, child: PinnedProcess, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void child.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${name} exited at start:\n${child.tail()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${child.tail()}`);
 }
 
 export interface ProductSystemOptions {

@@ -4,13 +4,11 @@
 // gateway's settings for the benchmark are explicit (S6_GATEWAY_SETTINGS) and printed with the result.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createServerDatabase, dropServerDatabase } from '@pdn/database';
 import { REPO_ROOT } from '../gateways/gateways-under-test.js';
-import { baseEnv, type PinnedProcess, spawnPinned } from '../load/pinned-process.js';
+import { baseEnv, freePorts, type PinnedProcess, spawnPinned, untilReady } from '../load/pinned-process.js';
 
 const SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
 type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -55,37 +53,6 @@ export interface S6System {
   /** The subgraphs' fresh databases (the setup gives the coordinator several départements in members'). */
   databases: Record<SubgraphName, string>;
   stop(): Promise<void>;
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<number>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-        }),
-    ),
-  );
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-async function untilReady(name: string, process: PinnedProcess, url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void process.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`${name} exited at start:\n${process.tail()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s:\n${process.tail()}`);
 }
 
 /** The stop() of every system still running in this process, for a command interrupted by a signal. */
