@@ -152,7 +152,7 @@ async function measureGateway(id: GatewayId, subgraphs: SubgraphsProcess, superg
   const gateway = spawnPinned({
     script: launch.script,
     args: launch.args,
-    execArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${outcome.profileDir}`, `--cpu-prof-name=${id}.cpuprofile`] : [],
+    execArgv: [...(launch.execArgv ?? []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${outcome.profileDir}`, `--cpu-prof-name=${id}.cpuprofile`] : [])],
     cores: cores.gateway,
     env: baseEnv(launch.env),
     logFile,

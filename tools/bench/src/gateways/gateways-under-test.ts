@@ -22,8 +22,17 @@ export interface LaunchContext {
 export interface Launch {
   script: string;
   args: string[];
+  /** Flags for node itself, as the gateway is deployed. */
+  execArgv?: string[];
   env: Record<string, string>;
 }
+
+/**
+ * Node flags our gateway is deployed with (deploy/docker/Dockerfile's CMD, checked by
+ * deployed-gateway.spec.ts): a 64 MB young generation, so that the short-lived objects of each
+ * operation die in fewer scavenges (S7: about +15 % RPS for about 100 MB more RSS under load).
+ */
+export const PDN_GATEWAY_EXEC_ARGV = ['--max-semi-space-size=64'];
 
 export interface GatewayUnderTest {
   id: GatewayId;
@@ -51,13 +60,14 @@ const pdnGateway: GatewayUnderTest = {
   id: 'pdn-gateway',
   label: 'PDN gateway (ours)',
   setup:
-    'gateway/dist/main.js, NODE_ENV=production, LOG_LEVEL=info (one line per operation, to a file), anonymous callers, ' +
+    `gateway/dist/main.js with ${PDN_GATEWAY_EXEC_ARGV.join(' ')} (as deployed), NODE_ENV=production, LOG_LEVEL=info (one line per operation, to a file), anonymous callers, ` +
     'in-memory rate limiter (1,000,000/min), query limits on (anonymous maxCost/maxDepth raised for this query), APQ in memory, ' +
     'signed identity headers to subgraphs, session-revocation follower on a live empty log',
   packages: ['@apollo/gateway', '@apollo/server', 'express'],
   launch: ({ supergraphPath, port, membersUrl }) => ({
     script: resolve(REPO_ROOT, 'gateway/dist/main.js'),
     args: [],
+    execArgv: PDN_GATEWAY_EXEC_ARGV,
     env: {
       ...COMMON_ENV,
       LOG_LEVEL: 'info',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { generateDataset } from '../dataset/generate.js';
-import { REPO_ROOT } from '../gateways/gateways-under-test.js';
+import { PDN_GATEWAY_EXEC_ARGV, REPO_ROOT } from '../gateways/gateways-under-test.js';
 import { baseEnv, freePorts, type PinnedProcess, spawnPinned, untilReady } from '../load/pinned-process.js';
 
 export const PRODUCT_SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
@@ -191,7 +191,7 @@ export async function startProductSystem(options: ProductSystemOptions): Promise
     };
     processes.gateway = spawnPinned({
       script: join(REPO_ROOT, 'gateway', 'dist', 'main.js'),
-      execArgv: profileArgs('gateway'),
+      execArgv: [...PDN_GATEWAY_EXEC_ARGV, ...profileArgs('gateway')],
       cores: [],
       cwd: REPO_ROOT,
       logFile: join(options.workDir, 'logs', 'gateway.log'),

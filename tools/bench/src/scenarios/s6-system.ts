@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createServerDatabase, dropServerDatabase } from '@pdn/database';
-import { REPO_ROOT } from '../gateways/gateways-under-test.js';
+import { PDN_GATEWAY_EXEC_ARGV, REPO_ROOT } from '../gateways/gateways-under-test.js';
 import { baseEnv, freePorts, type PinnedProcess, spawnPinned, untilReady } from '../load/pinned-process.js';
 
 const SUBGRAPHS = ['members', 'calendar', 'feed'] as const;
@@ -133,6 +133,7 @@ export async function startS6System(options: S6SystemOptions): Promise<S6System>
       script: join(REPO_ROOT, 'gateway', 'dist', 'main.js'),
       execArgv: [
         ...(options.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', options.workDir, '--cpu-prof-name', 'gateway.cpuprofile'] : []),
+        ...PDN_GATEWAY_EXEC_ARGV,
         ...(options.gatewayExecArgv ?? []),
       ],
       cores: [],
