@@ -1,21 +1,9 @@
 import { type Caller, DEFAULT_IDENTITY_MAX_AGE_SECONDS, type SignedIdentity, signIdentity } from '@pdn/identity';
+import { stableJson } from './stable-json.js';
 
 /** A signature is reused this long: a small part of the time subgraphs accept it (DEFAULT_IDENTITY_MAX_AGE_SECONDS). */
 const REUSE_MS = 10_000;
 const MAX_CALLERS = 10_000;
-
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, sortedKeys(v)]),
-    );
-  }
-  return value;
-}
 
 const canonicalForms = new WeakMap<Caller, string>();
 
@@ -23,7 +11,7 @@ const canonicalForms = new WeakMap<Caller, string>();
 export function canonicalCaller(caller: Caller): string {
   let canonical = canonicalForms.get(caller);
   if (canonical === undefined) {
-    canonical = JSON.stringify(sortedKeys(caller));
+    canonical = stableJson(caller);
     canonicalForms.set(caller, canonical);
   }
   return canonical;

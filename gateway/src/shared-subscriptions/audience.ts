@@ -105,11 +105,5 @@ export function audienceOf(caller: Caller, perViewer: boolean): string {
   }
 }
 
-/** JSON with object keys sorted, so `{a, b}` and `{b, a}` name the same variables. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+// Variables of the same operation in another key order name the same hub.
+export { stableJson } from '../stable-json.js';

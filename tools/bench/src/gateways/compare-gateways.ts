@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { baseEnv, builtFile, type CorePlan, planCores, type PinnedProcess, type ProcessSample, spawnPinned } from '../load/pinned-process.js';
-import { runLoad } from '../load/run-load.js';
+import { loadFailure, runLoad } from '../load/run-load.js';
 import { type RunResult, type RunsSummary, summarizeRuns } from '../load/stats.js';
 import { BENCH_REQUEST_BODY, checkBenchAnswer, expectedBenchData } from './bench-query.js';
 import type { BenchSubgraphName } from './bench-subgraphs.js';
@@ -207,15 +207,9 @@ async function measureGateway(id: GatewayId, subgraphs: SubgraphsProcess, superg
       subgraphs: figures(samples?.subgraphs, measured?.subgraphs, subgraphs.process.sample(), seconds),
       load: { cpuSeconds: load.process.cpuSeconds, cpuShare: seconds > 0 ? load.process.cpuSeconds / seconds : 0, peakRssBytes: load.process.peakRssBytes },
     };
-    const warmupBad = load.warmup ? load.warmup.bad.mismatches + load.warmup.bad.non2xx + load.warmup.bad.errors + load.warmup.bad.timeouts : 0;
-    if (outcome.summary.badTotal > 0 || warmupBad > 0) {
-      const example = [...load.runs, ...(load.warmup ? [load.warmup] : [])].find((run) => run.firstBadAnswer)?.firstBadAnswer;
-      outcome.failure = `${outcome.summary.badTotal} bad answers in the measured runs, ${warmupBad} in the warm-up${example ? ` (e.g. ${example})` : ''}`;
-    } else if (outcome.summary.responses === 0) {
-      outcome.failure = 'no answer under load';
-    } else {
-      outcome.status = 'ok';
-    }
+    const failure = loadFailure(load, outcome.summary);
+    if (failure) outcome.failure = failure;
+    else outcome.status = 'ok';
     return outcome;
   } catch (error) {
     outcome.failure = (error as Error).message;

@@ -10,8 +10,8 @@ import pg from 'pg';
 import { BENCH_PASSWORD } from '../dataset/password.js';
 import type { ProcessFigures } from '../gateways/compare-gateways.js';
 import { builtFile, type ProcessSample, sampleProcess } from '../load/pinned-process.js';
-import { runLoad } from '../load/run-load.js';
-import { type RunResult, type RunsSummary, summarizeRuns, totalBad } from '../load/stats.js';
+import { loadFailure, runLoad } from '../load/run-load.js';
+import { type RunResult, type RunsSummary, summarizeRuns } from '../load/stats.js';
 import { coordinatorReport, directoryPage, eventPage, feedPage, type OperationRequest } from './operations.js';
 import type { MutationMember, ProductCheckArgs, ProductRequestsArgs, QueryVariant } from './product-requests.js';
 import { copyDataset, DATASET_REFERENCE_DATE, PRODUCT_SUBGRAPHS, type ProductSubgraph, type ProductSystem, startProductSystem } from './product-system.js';
@@ -501,15 +501,9 @@ async function measureScenario(
       }
       outcome.statementsPerRequest = perRequest;
     }
-    const warmupBad = load.warmup ? totalBad(load.warmup.bad) : 0;
-    if (outcome.summary.badTotal > 0 || warmupBad > 0) {
-      const example = [...load.runs, ...(load.warmup ? [load.warmup] : [])].find((run) => run.firstBadAnswer)?.firstBadAnswer;
-      outcome.failure = `${outcome.summary.badTotal} bad answers in the measured runs, ${warmupBad} in the warm-up${example ? ` (e.g. ${example})` : ''}`;
-    } else if (outcome.summary.responses === 0) {
-      outcome.failure = 'no answer under load';
-    } else {
-      outcome.status = 'ok';
-    }
+    const failure = loadFailure(load, outcome.summary);
+    if (failure) outcome.failure = failure;
+    else outcome.status = 'ok';
     if (outcome.status === 'ok' && id !== 'S5') outcome.targetMet = outcome.summary.latencyMs.p95 <= P95_TARGET_MS;
     return outcome;
   } catch (error) {
